@@ -1,0 +1,50 @@
+# Two entry points that work on a fresh clone: `make demo` and `make test`.
+# Each creates .venv (if needed) and installs from the hash-pinned lock files.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test test-fast lint bench schemas demo-models clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements/runtime.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.dev: requirements/dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(VENV)/.runtime $@
+
+demo: $(VENV)/.runtime
+	$(BIN)/mlgate demo
+
+test: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not slow" -x -q
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+bench: $(VENV)/.dev
+	$(BIN)/python -m pytest benchmarks --benchmark-only -p no:cacheprovider
+
+# Regenerate the published JSON Schemas from the code (tests fail if they drift).
+schemas: $(VENV)/.dev
+	$(BIN)/python scripts/write_schemas.py
+
+# Rebuild the bundled demo models from scikit-learn's digits data (needs the dev extras).
+demo-models: $(VENV)/.dev
+	$(BIN)/python scripts/build_demo.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .ruff_cache mlgate-demo

@@ -1,0 +1,38 @@
+"""Where the numbers were measured: recorded with every result."""
+
+from __future__ import annotations
+
+import os
+import platform
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+
+from mlgate import __version__
+from mlgate.results.schema import Provenance
+
+
+def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    try:
+        for line in cpuinfo.read_text(errors="replace").splitlines():
+            if line.lower().startswith(("model name", "hardware", "cpu model")):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine() or "unknown"
+
+
+def provenance() -> Provenance:
+    return Provenance(
+        tool_version=__version__,
+        python=platform.python_version(),
+        platform=platform.platform(terse=True),
+        machine=platform.machine(),
+        cpu_model=cpu_model(),
+        cpu_count=os.cpu_count() or 1,
+        onnx=onnx.__version__,
+        onnxruntime=ort.__version__,
+        numpy=np.__version__,
+    )

@@ -1,0 +1,167 @@
+"""Measure one base/head model pair on one target: accuracy and fidelity on the eval set,
+memory in child processes, then interleaved A/B latency. Returns numbers, not verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlgate.bench.accuracy import collect_outputs, fidelity, pick_output, task_metric
+from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
+from mlgate.bench.latency import LatencySettings, StopRule, measure_interleaved
+from mlgate.bench.memory import MemoryProfile, measure_memory
+from mlgate.bench.session import Session, Target, open_session
+from mlgate.compare.compare import Fidelity, Measured, Memory
+from mlgate.compare.stats import paired_ratio
+from mlgate.model.load import LoadedModel
+from mlgate.results.schema import LatencyInfo
+
+Step = Callable[[str], AbstractContextManager[object]]
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    metric: str = "top1"
+    output: str | None = None
+    batch_size: int | None = None
+
+
+@dataclass(frozen=True)
+class PairRun:
+    base: LoadedModel
+    head: LoadedModel
+    params: tuple[int, int]
+    target: Target
+    eval_data: EvalData | None
+    eval_settings: EvalSettings
+    input_shapes: Mapping[str, list[int]]
+    latency: LatencySettings
+    stop_rule: StopRule
+    measure_memory: bool = True
+
+
+@dataclass
+class PairResult:
+    measured: Measured
+    latency: LatencyInfo | None
+    examples: int = 0
+    batches: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def _no_step(_: str) -> AbstractContextManager[object]:
+    return nullcontext()
+
+
+def _eval_batches(run: PairRun, base: Session, head: Session) -> tuple[list[Batch], list[Batch]]:
+    assert run.eval_data is not None
+    known = {s.name for s in base.inputs} | {s.name for s in head.inputs}
+    size = run.eval_settings.batch_size
+    return (
+        make_batches(run.eval_data, base.inputs, size, run.base.display, known),
+        make_batches(run.eval_data, head.inputs, size, run.head.display, known),
+    )
+
+
+def _quality(
+    run: PairRun, base: Session, head: Session, batches: tuple[list[Batch], list[Batch]]
+) -> tuple[tuple[float, float] | None, Fidelity]:
+    base_batches, head_batches = batches
+    base_out = collect_outputs(base, base_batches)
+    head_out = collect_outputs(head, head_batches)
+    settings = run.eval_settings
+    data = run.eval_data
+    accuracy = None
+    if data is not None and data.labels is not None and settings.metric != "fidelity":
+        base_metric = pick_output(base_out, settings.output, run.base.display)
+        head_metric = pick_output(head_out, settings.output, run.head.display)
+        accuracy = (
+            task_metric(settings.metric, base_metric, data.labels),
+            task_metric(settings.metric, head_metric, data.labels),
+        )
+    numbers = fidelity(base_out, head_out, settings.output)
+    return accuracy, Fidelity(numbers.max_abs_diff, numbers.cosine, numbers.top1_agreement)
+
+
+def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memory | str]:
+    profiles = measure_memory([(run.base.path, feeds[0]), (run.head.path, feeds[1])], run.target)
+
+    def convert(profile: MemoryProfile | str) -> Memory | str:
+        if isinstance(profile, str):
+            return profile
+        return Memory(session_bytes=profile.session_bytes, peak_bytes=profile.peak_bytes)
+
+    return convert(profiles[0]), convert(profiles[1])
+
+
+def _examples_in(feeds: dict[str, np.ndarray]) -> int:
+    leading = [a.shape[0] for a in feeds.values() if a.ndim > 0]
+    return min(leading) if leading else 1
+
+
+def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
+    notes: list[str] = []
+    with step(f"{run.target.name}: opening sessions"):
+        base = open_session(run.base.path, run.target, run.base.display)
+        head = open_session(run.head.path, run.target, run.head.display)
+    accuracy = fidelity_numbers = None
+    examples = batches_count = 0
+    if run.eval_data is not None:
+        with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
+            batches = _eval_batches(run, base, head)
+            accuracy, fidelity_numbers = _quality(run, base, head, batches)
+            examples = sum(_examples_in(b.feeds) for b in batches[1])
+            batches_count = len(batches[1])
+        feeds = (batches[0][0].feeds, batches[1][0].feeds)
+        source = "eval"
+    else:
+        feeds = (
+            synthetic_feeds(base.inputs, run.input_shapes, run.base.display),
+            synthetic_feeds(head.inputs, run.input_shapes, run.head.display),
+        )
+        source = "synthetic"
+        # One run each so that a broken model fails here, with a clear message.
+        base.run(feeds[0])
+        head.run(feeds[1])
+        notes.append("no eval data: latency and memory use seeded synthetic inputs")
+    memory = None
+    if run.measure_memory:
+        with step(f"{run.target.name}: peak memory (child processes)"):
+            memory = _memory(run, feeds)
+    with step(f"{run.target.name}: interleaved A/B latency"):
+        samples = measure_interleaved(
+            base.runner(feeds[0]), head.runner(feeds[1]), run.latency, run.stop_rule
+        )
+    measured = Measured(
+        size=(run.base.size_bytes, run.head.size_bytes),
+        params=run.params,
+        eval_metric=run.eval_settings.metric if run.eval_data is not None else None,
+        accuracy=accuracy,
+        fidelity=fidelity_numbers,
+        memory=memory,
+        latency_base=samples.base,
+        latency_head=samples.head,
+        examples_per_run=_examples_in(feeds[1]),
+        notes=notes,
+    )
+    info = LatencyInfo(
+        pairs=int(samples.base.size),
+        seconds=round(samples.seconds, 3),
+        input_source=source,
+        input_shapes={name: list(a.shape) for name, a in feeds[1].items()},
+        warmup_runs=samples.warmup_runs,
+        stop_reason=samples.stop_reason,  # type: ignore[arg-type]
+        aa_noise=_aa_noise(samples.aa_first, samples.aa_second),
+    )
+    return PairResult(measured, info, examples, batches_count, notes)
+
+
+def _aa_noise(first: np.ndarray, second: np.ndarray) -> float | None:
+    """Half-width of the 95% interval of base-vs-base median ratio: the noise floor."""
+    if first.size < 10:
+        return None
+    estimate = paired_ratio(first, second, 0.5, 0.95, n_resamples=1000)
+    return round(estimate.half_width, 6)

@@ -1,0 +1,133 @@
+"""`mlgate` command line: parse, call a command, print. Nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from mlgate import __version__
+from mlgate.error_handler import Exit, handle_errors
+from mlgate.errors import MlgateError
+
+
+class UsageError(MlgateError):
+    """Bad command-line usage."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+class _TerminalProgress:
+    """A transient spinner on stderr when it is a terminal; silent otherwise."""
+
+    def __init__(self) -> None:
+        self._console = None
+        if sys.stderr.isatty():
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+
+    @contextlib.contextmanager
+    def step(self, text: str) -> Iterator[None]:
+        if self._console is None:
+            yield
+            return
+        with self._console.status(text):
+            yield
+        self._console.print(f"[dim]✓ {text}[/dim]")
+
+
+def _threshold(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not METRIC=THRESHOLD (e.g. latency.p50=+3%)")
+    return name.strip(), value.strip()
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be above zero")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mlgate", description="Gate model changes on accuracy, latency, memory and size.")
+    parser.add_argument("--version", action="version", version=f"mlgate {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    cmp = sub.add_parser("compare", help="compare a base and a head model on this machine")
+    cmp.add_argument("base", help="base model: a path, or REV:path read from git (main:models/a.onnx)")
+    cmp.add_argument("head", help="head model: a path, or REV:path")
+    cmp.add_argument("--data", type=Path, help="eval data .npz: one array per input, optional `labels`")
+    cmp.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
+    cmp.add_argument("--json", dest="json_out", type=Path, help="write the results JSON here")
+    cmp.add_argument("--comment", dest="comment_out", type=Path, help="write the PR comment Markdown here")
+    cmp.add_argument(
+        "--threshold", action="append", type=_threshold, default=[], metavar="METRIC=THRESHOLD",
+        help="override a threshold, e.g. latency.p50=+3%% or accuracy=-1pp (repeatable)",
+    )
+    cmp.add_argument("--target", action="append", default=[], help="run only this target (repeatable)")
+    cmp.add_argument("--budget-seconds", type=_positive_float, help="latency time budget per target")
+    cmp.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
+
+    dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
+    dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")
+    dem.add_argument("--budget-seconds", type=_positive_float, help="latency time budget")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    progress = _TerminalProgress()
+    if args.command == "compare":
+        from mlgate.commands.compare import CompareOptions, compare
+
+        outcome = compare(
+            CompareOptions(
+                base=args.base,
+                head=args.head,
+                data=args.data,
+                config=args.config,
+                json_out=args.json_out,
+                comment_out=args.comment_out,
+                thresholds=dict(args.threshold),
+                targets=tuple(args.target),
+                budget_seconds=args.budget_seconds,
+                measure_memory=not args.no_memory,
+            ),
+            progress,
+        )
+        sys.stdout.write(outcome.summary)
+        for path in outcome.written:
+            sys.stdout.write(f"wrote {path}\n")
+        return outcome.exit_code
+    from mlgate.commands.demo import demo
+
+    result = demo(args.out, progress, args.budget_seconds)
+    sys.stdout.write(result.compare.summary)
+    sys.stdout.write(
+        f"\nThe demo PR {'fails' if result.compare.exit_code else 'passes'} the gate "
+        f"(mlgate compare would exit {result.compare.exit_code}); the demo itself succeeded.\n"
+    )
+    for path in result.compare.written:
+        sys.stdout.write(f"wrote {path}\n")
+    return result.exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        with handle_errors():
+            args = build_parser().parse_args(argv)
+            return _run(args)
+    except Exit as done:
+        return done.code
+    except SystemExit as done:  # --help / --version
+        return int(done.code or 0)

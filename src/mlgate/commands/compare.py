@@ -1,0 +1,245 @@
+"""`mlgate compare BASE HEAD`: gate one model change on this machine. Orchestration only."""
+
+from __future__ import annotations
+
+import dataclasses
+import shlex
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from mlgate.bench.environment import provenance
+from mlgate.bench.inputs import EvalData, load_eval_data
+from mlgate.bench.latency import LatencySettings
+from mlgate.bench.run import EvalSettings, PairRun, measure_pair
+from mlgate.bench.session import Target, check_target, runtime_limits
+from mlgate.compare.compare import evaluate_target, latency_stop_rule, overall_verdict
+from mlgate.compare.thresholds import Threshold
+from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
+from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
+from mlgate.errors import ConfigError, MlgateError, TargetError
+from mlgate.model import source
+from mlgate.model.load import LoadedModel, load_model
+from mlgate.model.profile import profile_model
+from mlgate.progress import NoProgress, Progress
+from mlgate.render.environment import render_comment, render_summary
+from mlgate.results.schema import SCHEMA_VERSION, EvalInfo, ModelInfo, Results, TargetResult
+from mlgate.results.store import write_results
+
+
+@dataclass(frozen=True)
+class CompareOptions:
+    base: str
+    head: str
+    data: Path | None = None
+    config: Path | None = None
+    json_out: Path | None = None
+    comment_out: Path | None = None
+    thresholds: dict[str, str] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()
+    budget_seconds: float | None = None
+    measure_memory: bool = True
+
+
+@dataclass(frozen=True)
+class CompareOutcome:
+    exit_code: int
+    results: Results
+    summary: str
+    written: list[Path]
+
+
+@dataclass
+class _Partial:
+    """What is known so far; written out even when a later step fails."""
+
+    model: str
+    reproduce: str
+    base: ModelInfo | None = None
+    head: ModelInfo | None = None
+    eval: EvalInfo | None = None
+    targets: list[TargetResult] = field(default_factory=list)
+
+    def finish(self, errors: list[str]) -> Results:
+        return Results(
+            schema_version=SCHEMA_VERSION,
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            verdict=overall_verdict(self.targets, errors),
+            model=self.model,
+            provenance=provenance(),
+            base=self.base,
+            head=self.head,
+            eval=self.eval,
+            targets=self.targets,
+            errors=errors,
+            reproduce=self.reproduce,
+        )
+
+
+def reproduce_command(options: CompareOptions) -> str:
+    words = ["mlgate", "compare", options.base, options.head]
+    if options.data is not None:
+        words += ["--data", str(options.data)]
+    if options.config is not None:
+        words += ["--config", str(options.config)]
+    for name, text in options.thresholds.items():
+        words += ["--threshold", f"{name}={text}"]
+    for name in options.targets:
+        words += ["--target", name]
+    return shlex.join(words)
+
+
+def _model_info(model: LoadedModel) -> tuple[ModelInfo, int]:
+    profile = profile_model(model.proto)
+    info = ModelInfo(
+        path=model.display,
+        sha256=model.sha256,
+        size_bytes=model.size_bytes,
+        ir_version=int(model.proto.ir_version),
+        opsets=profile.opsets,
+        producer=profile.producer,
+        params=profile.params,
+        inputs=profile.inputs,
+        outputs=profile.outputs,
+    )
+    return info, profile.params
+
+
+def _thresholds(config: Config, model: ModelConfig, overrides: dict[str, str]) -> dict[str, Threshold]:
+    for name, text in overrides.items():
+        try:
+            check_threshold(name, text)
+        except ValueError as exc:
+            raise ConfigError(f"--threshold {name}={text}: {exc}") from None
+    return config.thresholds_for(model, overrides)
+
+
+def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConfig]:
+    known = {t.name: t for t in config.targets}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ConfigError(
+            f"--target {unknown[0]}: no such target; configured: {', '.join(known)}"
+        )
+    return [known[n] for n in names] if names else list(config.targets)
+
+
+def _eval_data(
+    options: CompareOptions, model: ModelConfig, config: Config, origin: Path | None
+) -> EvalData | None:
+    if options.data is not None:
+        path = options.data
+    elif model.eval.data is not None:
+        path = (origin.parent if origin else Path()) / model.eval.data
+    else:
+        return None
+    return load_eval_data(path, model.eval.labels, config.limits.data_size_mb)
+
+
+def _run_target(
+    target_config: TargetConfig,
+    loaded: tuple[LoadedModel, LoadedModel],
+    params: tuple[int, int],
+    data: EvalData | None,
+    model: ModelConfig,
+    config: Config,
+    thresholds: dict[str, Threshold],
+    options: CompareOptions,
+    progress: Progress,
+) -> tuple[TargetResult, int, int]:
+    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    try:
+        check_target(target)
+    except TargetError as exc:
+        if not target_config.allow_missing:
+            raise
+        skipped = TargetResult(
+            name=target.name, providers=list(target.providers), threads=target.threads,
+            verdict="skipped", notes=[f"skipped (allow_missing): {exc}"],
+        )
+        return skipped, 0, 0
+    latency = config.latency
+    run = PairRun(
+        base=loaded[0],
+        head=loaded[1],
+        params=params,
+        target=target,
+        eval_data=data,
+        eval_settings=EvalSettings(model.eval.metric, model.eval.output, model.eval.batch_size),
+        input_shapes=model.inputs,
+        latency=LatencySettings(
+            budget_seconds=options.budget_seconds or latency.budget_seconds,
+            min_seconds=min(latency.min_seconds, options.budget_seconds or latency.min_seconds),
+            warmup_seconds=latency.warmup_seconds,
+            max_pairs=latency.max_pairs,
+        ),
+        stop_rule=latency_stop_rule(thresholds, latency.confidence),
+        measure_memory=options.measure_memory,
+    )
+    measured = measure_pair(run, progress.step)
+    result = evaluate_target(
+        target.name, list(target.providers), target.threads, measured.measured, thresholds,
+        latency.confidence,
+    )
+    return dataclasses.replace(result, latency=measured.latency), measured.examples, measured.batches
+
+
+def _write(results: Results, options: CompareOptions) -> list[Path]:
+    written = []
+    if options.json_out is not None:
+        write_results(results, options.json_out)
+        written.append(options.json_out)
+    if options.comment_out is not None:
+        options.comment_out.parent.mkdir(parents=True, exist_ok=True)
+        options.comment_out.write_text(render_comment(results), encoding="utf-8")
+        written.append(options.comment_out)
+    return written
+
+
+def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdir: Path) -> None:
+    config, origin = load_config(options.config)
+    head_path, head_name = source.resolve(options.head, workdir / "head")
+    model_config = config.model_for(head_name.split(":", 1)[-1] if ":" in head_name else head_name)
+    thresholds = _thresholds(config, model_config, options.thresholds)
+    targets = _selected_targets(config, options.targets)
+    with progress.step("loading and validating models"):
+        limits = runtime_limits()
+        base_path, base_name = source.resolve(options.base, workdir / "base")
+        base = load_model(base_path, limits, base_name, config.limits.model_size_mb)
+        partial.base, base_params = _model_info(base)
+        head = load_model(head_path, limits, head_name, config.limits.model_size_mb)
+        partial.head, head_params = _model_info(head)
+    data = _eval_data(options, model_config, config, origin)
+    for target_config in targets:
+        result, examples, batches = _run_target(
+            target_config, (base, head), (base_params, head_params), data, model_config, config,
+            thresholds, options, progress,
+        )
+        partial.targets.append(result)
+        if data is not None and partial.eval is None and examples:
+            partial.eval = EvalInfo(
+                path=data.display,
+                sha256=data.sha256,
+                examples=examples,
+                batches=batches,
+                metric=model_config.eval.metric,
+                output=model_config.eval.output or "(first output)",
+                labels=data.labels is not None,
+            )
+
+
+def compare(options: CompareOptions, progress: Progress | None = None) -> CompareOutcome:
+    """Run the gate; on bad input the partial results are written, then the error raised."""
+    progress = progress or NoProgress()
+    partial = _Partial(model=options.head, reproduce=reproduce_command(options))
+    with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
+        try:
+            _gate(options, partial, progress, Path(workdir))
+        except MlgateError as exc:
+            _write(partial.finish([" ".join(str(exc).split())]), options)
+            raise
+    results = partial.finish([])
+    written = _write(results, options)
+    code = EXIT_REGRESSION if results.verdict == "fail" else EXIT_PASS
+    return CompareOutcome(code, results, render_summary(results), written)

@@ -1,0 +1,42 @@
+"""`mlgate demo`: the full gate on a bundled real example.
+
+A digits classifier (scikit-learn's bundled 8x8 digits, converted with skl2onnx) and a
+"pull request" that makes it larger, slower and less accurate. The gate fails the PR; the
+demo itself succeeds and points at what it wrote."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from mlgate.commands.compare import CompareOptions, CompareOutcome, compare
+from mlgate.progress import Progress
+
+DEMO_FILES = ("base.onnx", "head.onnx", "eval.npz", "mlgate.yml")
+
+
+@dataclass(frozen=True)
+class DemoOutcome:
+    exit_code: int
+    compare: CompareOutcome
+    folder: Path
+
+
+def demo(out: Path, progress: Progress | None = None, budget_seconds: float | None = None) -> DemoOutcome:
+    out.mkdir(parents=True, exist_ok=True)
+    bundled = resources.files("mlgate.demo")
+    for name in DEMO_FILES:
+        with resources.as_file(bundled / name) as file:
+            shutil.copyfile(file, out / name)
+    options = CompareOptions(
+        base=str(out / "base.onnx"),
+        head=str(out / "head.onnx"),
+        config=out / "mlgate.yml",
+        json_out=out / "results.json",
+        comment_out=out / "comment.md",
+        budget_seconds=budget_seconds,
+    )
+    outcome = compare(options, progress)
+    return DemoOutcome(exit_code=0, compare=outcome, folder=out)

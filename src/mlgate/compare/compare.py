@@ -1,0 +1,190 @@
+"""From measured numbers to verdicts: observations per metric, a verdict per target, one
+overall verdict. Pure: no I/O, no clocks; the bench layer fills `Measured`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mlgate.compare import stats
+from mlgate.compare.metrics import ERROR_METRICS, METRICS
+from mlgate.compare.rules import Observation, judge
+from mlgate.compare.thresholds import Threshold
+from mlgate.results.schema import MetricResult, OverallVerdict, TargetResult, TargetVerdict
+
+LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
+CHECKPOINT_RESAMPLES = 400
+FINAL_RESAMPLES = 2000
+
+
+@dataclass(frozen=True)
+class Fidelity:
+    max_abs_diff: float | None = None
+    cosine: float | None = None
+    top1_agreement: float | None = None
+
+
+@dataclass(frozen=True)
+class Memory:
+    session_bytes: int
+    peak_bytes: int
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Everything measured for one model pair on one target."""
+
+    size: tuple[int, int]
+    params: tuple[int, int]
+    eval_metric: str | None = None  # None: no eval data
+    accuracy: tuple[float, float] | None = None  # None: no labels (or metric `fidelity`)
+    fidelity: Fidelity | None = None
+    memory: tuple[Memory | str, Memory | str] | None = None  # str: why it is missing
+    latency_base: np.ndarray | None = None  # paired seconds per run
+    latency_head: np.ndarray | None = None
+    examples_per_run: int = 1
+    notes: list[str] = field(default_factory=list)
+
+
+def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
+    if m.latency_base is None or m.latency_head is None:
+        return []
+    base, head = m.latency_base, m.latency_head
+    p_value = stats.rank_test(base, head)
+    observations = []
+    for name, quantile in LATENCY_QUANTILES.items():
+        estimate = stats.paired_ratio(
+            base, head, quantile, confidence, n_resamples=FINAL_RESAMPLES
+        )
+        enough = estimate.n >= stats.min_samples_for(quantile)
+        observations.append(
+            Observation(
+                METRICS[name],
+                estimate.base,
+                estimate.head,
+                estimate=estimate,
+                p_value=p_value,
+                enough_samples=enough,
+                method="sampled",
+            )
+        )
+    median_base = float(np.median(base))
+    median_head = float(np.median(head))
+    observations.append(
+        Observation(
+            METRICS["throughput"],
+            m.examples_per_run / median_base if median_base > 0 else None,
+            m.examples_per_run / median_head if median_head > 0 else None,
+            method="sampled",
+        )
+    )
+    return observations
+
+
+def _memory_observations(m: Measured) -> list[Observation]:
+    if m.memory is None:
+        return []
+    base, head = m.memory
+    if isinstance(base, str) or isinstance(head, str):
+        reason = base if isinstance(base, str) else head
+        return [
+            Observation(METRICS["memory.peak"], None, None, note=str(reason)),
+        ]
+    return [
+        Observation(METRICS["memory.peak"], base.peak_bytes, head.peak_bytes),
+        Observation(METRICS["memory.session"], base.session_bytes, head.session_bytes),
+    ]
+
+
+def _quality_observations(m: Measured) -> list[Observation]:
+    found = []
+    if m.accuracy is not None and m.eval_metric is not None:
+        found.append(
+            Observation(
+                METRICS["accuracy"],
+                m.accuracy[0],
+                m.accuracy[1],
+                higher_is_better=m.eval_metric not in ERROR_METRICS,
+                note=m.eval_metric,
+            )
+        )
+    if m.fidelity is not None:
+        for name, value in (
+            ("fidelity.top1_agreement", m.fidelity.top1_agreement),
+            ("fidelity.cosine", m.fidelity.cosine),
+            ("fidelity.max_abs_diff", m.fidelity.max_abs_diff),
+        ):
+            if value is not None:
+                found.append(Observation(METRICS[name], None, value, method="measured"))
+    return found
+
+
+def observations(m: Measured, confidence: float) -> list[Observation]:
+    return [
+        *_quality_observations(m),
+        *_latency_observations(m, confidence),
+        *_memory_observations(m),
+        Observation(METRICS["size"], m.size[0], m.size[1], method="static"),
+        Observation(METRICS["params"], m.params[0], m.params[1], method="static"),
+    ]
+
+
+def target_verdict(metrics: list[MetricResult]) -> TargetVerdict:
+    return "fail" if any(metric.verdict == "fail" for metric in metrics) else "pass"
+
+
+def evaluate_target(
+    name: str,
+    providers: list[str],
+    threads: int,
+    measured: Measured,
+    thresholds: Mapping[str, Threshold],
+    confidence: float = 0.95,
+) -> TargetResult:
+    alpha = 1.0 - confidence
+    metrics = [
+        judge(obs, thresholds.get(obs.spec.name), alpha) for obs in observations(measured, confidence)
+    ]
+    return TargetResult(
+        name=name,
+        providers=providers,
+        threads=threads,
+        verdict=target_verdict(metrics),
+        metrics=metrics,
+        notes=list(measured.notes),
+    )
+
+
+def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
+    if errors or any(t.verdict == "error" for t in targets):
+        return "error"
+    return "fail" if any(t.verdict == "fail" for t in targets) else "pass"
+
+
+def latency_stop_rule(thresholds: Mapping[str, Threshold], confidence: float):
+    """A stop rule for adaptive sampling: stop once every gated latency quantile with enough
+    samples has a decided verdict (pass, fail or improved), not `inconclusive`."""
+    gated = {
+        name: (quantile, thresholds[name])
+        for name, quantile in LATENCY_QUANTILES.items()
+        if name in thresholds and thresholds[name].kind != "bound"
+    }
+    alpha = 1.0 - confidence
+
+    def decided(base: np.ndarray, head: np.ndarray) -> bool:
+        p_value = stats.rank_test(base, head)
+        for name, (quantile, threshold) in gated.items():
+            if base.size < stats.min_samples_for(quantile):
+                return False
+            estimate = stats.paired_ratio(
+                base, head, quantile, confidence, n_resamples=CHECKPOINT_RESAMPLES
+            )
+            obs = Observation(METRICS[name], estimate.base, estimate.head, estimate=estimate,
+                              p_value=p_value)
+            if judge(obs, threshold, alpha).verdict == "inconclusive":
+                return False
+        return True
+
+    return decided

@@ -1,0 +1,76 @@
+"""The catalog of gated metrics: name, unit, direction, default threshold, noise floor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    name: str
+    unit: str  # "fraction", "score", "s", "bytes", "count", "1/s"
+    higher_is_better: bool
+    default_threshold: str | None
+    description: str
+    # Changes smaller than this (in the metric's unit) never fail: measurement granularity.
+    noise_floor: float = 0.0
+    sampled: bool = False  # comes with a confidence interval from repeated timing
+
+
+_MIB = 1024 * 1024
+
+METRICS: dict[str, MetricSpec] = {
+    spec.name: spec
+    for spec in (
+        MetricSpec(
+            "accuracy",
+            "fraction",
+            True,
+            "-0.5pp",
+            "task metric on the eval set (top-1/top-k accuracy, cosine; MSE/MAE: lower is better)",
+        ),
+        MetricSpec(
+            "fidelity.top1_agreement", "fraction", True, None, "head vs base top-1 agreement"
+        ),
+        MetricSpec("fidelity.cosine", "score", True, None, "head vs base output cosine"),
+        MetricSpec(
+            "fidelity.max_abs_diff", "score", False, None, "largest head vs base output diff"
+        ),
+        MetricSpec("latency.p50", "s", False, "+5%", "median latency", sampled=True),
+        MetricSpec("latency.p90", "s", False, "+10%", "90th percentile latency", sampled=True),
+        MetricSpec("latency.p99", "s", False, None, "99th percentile latency", sampled=True),
+        MetricSpec("throughput", "1/s", True, None, "examples per second at the latency batch"),
+        MetricSpec(
+            "memory.peak",
+            "bytes",
+            False,
+            "+10%",
+            "peak resident memory added by session creation and inference",
+            noise_floor=2 * _MIB,
+        ),
+        MetricSpec(
+            "memory.session",
+            "bytes",
+            False,
+            None,
+            "peak resident memory added by session creation",
+            noise_floor=2 * _MIB,
+        ),
+        MetricSpec("size", "bytes", False, "+10%", "model file size, external data included"),
+        MetricSpec("params", "count", False, None, "parameter count (initializer elements)"),
+    )
+}
+
+ERROR_METRICS = frozenset({"mse", "mae"})
+
+
+def default_thresholds(eval_metric: str | None = None) -> dict[str, str]:
+    """Thresholds applied when the config names none; error metrics gate relatively."""
+    thresholds = {
+        name: spec.default_threshold
+        for name, spec in METRICS.items()
+        if spec.default_threshold is not None
+    }
+    if eval_metric in ERROR_METRICS:
+        thresholds["accuracy"] = "+5%"
+    return thresholds

@@ -1,0 +1,273 @@
+"""`mlgate.yml`: one declarative schema and one `load_config`. Every key is optional.
+
+Errors name the file, the key and what is accepted, in one line. The published JSON Schema
+(`schemas/config.schema.json`) is generated from these classes (`make schemas`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from mlgate.compare.metrics import ERROR_METRICS, METRICS, default_thresholds
+from mlgate.compare.thresholds import Threshold, ThresholdSyntaxError, parse_threshold
+from mlgate.errors import ConfigError
+
+DEFAULT_CONFIG_NAME = "mlgate.yml"
+EVAL_METRICS = "top1, topk:K (e.g. topk:5), mse, mae, cosine, fidelity"
+_EVAL_METRIC = re.compile(r"^(top1|topk:[1-9]\d*|mse|mae|cosine|fidelity)$")
+_DISABLED = {"off", "none", "null", ""}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EvalConfig(_Strict):
+    data: str | None = Field(None, description="`.npz` with one array per model input + `labels`")
+    metric: str = Field("top1", description=f"task metric: {EVAL_METRICS}")
+    output: str | None = Field(None, description="output the metric reads (default: first)")
+    labels: str = Field("labels", description="name of the labels array in the `.npz`")
+    batch_size: Annotated[int, Field(gt=0)] | None = Field(
+        None, description="split inputs along axis 0 into batches of this size"
+    )
+
+    @field_validator("metric")
+    @classmethod
+    def _metric(cls, value: str) -> str:
+        if not _EVAL_METRIC.match(value):
+            raise ValueError(f"'{value}' is not a metric; use one of {EVAL_METRICS}")
+        return value
+
+
+class ModelConfig(_Strict):
+    path: str = Field(description="model path or glob (`models/**/*.onnx`), relative to the repo")
+    eval: EvalConfig = EvalConfig()
+    inputs: dict[str, list[Annotated[int, Field(gt=0)]]] = Field(
+        default_factory=dict, description="concrete shapes for inputs with dynamic dims"
+    )
+    thresholds: dict[str, str | float | None] = Field(
+        default_factory=dict, description="per-model threshold overrides"
+    )
+
+
+class TargetConfig(_Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", max_length=64)]
+    runs_on: str | list[str] = "ubuntu-latest"
+    providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"], min_length=1)
+    threads: Annotated[int, Field(gt=0, le=256)] = Field(1, description="intra-op threads")
+    allow_missing: bool = Field(False, description="a missing provider skips instead of failing")
+
+
+class LatencyConfig(_Strict):
+    budget_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        30.0, description="per model and target; adaptive sampling usually stops earlier"
+    )
+    min_seconds: Annotated[float, Field(ge=0, le=600)] = Field(
+        1.0, description="always sample at least this long (after warm-up)"
+    )
+    warmup_seconds: Annotated[float, Field(ge=0, le=600)] = 0.5
+    confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
+    max_pairs: Annotated[int, Field(ge=64)] = 200_000
+
+
+class LimitsConfig(_Strict):
+    model_size_mb: Annotated[float, Field(gt=0)] = Field(
+        2048.0, description="largest model file (external data included) to load"
+    )
+    data_size_mb: Annotated[float, Field(gt=0)] = Field(1024.0, description="largest eval file")
+
+
+class Config(_Strict):
+    version: Literal[1] = 1
+    models: list[ModelConfig] = Field(default_factory=list)
+    targets: list[TargetConfig] = Field(
+        default_factory=lambda: [TargetConfig(name="cpu")], min_length=1
+    )
+    thresholds: dict[str, str | float | None] = Field(
+        default_factory=dict, description="metric -> '+5%' | '-0.5pp' | '+0.01' | '>= 0.999'"
+    )
+    latency: LatencyConfig = LatencyConfig()
+    limits: LimitsConfig = LimitsConfig()
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for name, text in value.items():
+            check_threshold(name, text)
+        return value
+
+    @model_validator(mode="after")
+    def _cross_field(self) -> Config:
+        names = [target.name for target in self.targets]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"target names must be unique; repeated: {', '.join(duplicates)}")
+        for model in self.models:
+            for name, text in model.thresholds.items():
+                check_threshold(name, text)
+            for name, text in {**self.thresholds, **model.thresholds}.items():
+                _check_accuracy_units(name, text, model.eval.metric)
+        return self
+
+    def model_for(self, path: str) -> ModelConfig:
+        """The first `models` entry whose path or glob matches `path`, else defaults."""
+        posix = Path(path).as_posix().removeprefix("./")
+        for model in self.models:
+            if glob_matches(model.path, posix):
+                return model
+        return ModelConfig(path=posix)
+
+    def thresholds_for(self, model: ModelConfig, overrides: dict[str, str]) -> dict[str, Threshold]:
+        """Defaults, then config, then per-model, then command-line overrides."""
+        merged: dict[str, Any] = {
+            **default_thresholds(model.eval.metric),
+            **self.thresholds,
+            **model.thresholds,
+            **overrides,
+        }
+        return {
+            name: parse_threshold(text)
+            for name, text in merged.items()
+            if not _is_disabled(text)
+        }
+
+
+def _is_disabled(text: Any) -> bool:
+    return text is None or (isinstance(text, str) and text.strip().lower() in _DISABLED)
+
+
+def check_threshold(name: str, text: Any) -> None:
+    """Validate one `metric: threshold` pair; raises ValueError with what is accepted."""
+    if name not in METRICS:
+        close = difflib.get_close_matches(name, METRICS, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise ValueError(f"unknown metric '{name}'; {hint}accepted: {', '.join(METRICS)}")
+    if _is_disabled(text):
+        return
+    try:
+        threshold = parse_threshold(text)
+        threshold.check_direction(METRICS[name].higher_is_better)
+    except ThresholdSyntaxError as exc:
+        raise ValueError(f"threshold for '{name}': {exc}") from None
+
+
+def _check_accuracy_units(name: str, text: Any, metric: str) -> None:
+    if name != "accuracy" or _is_disabled(text) or metric not in ERROR_METRICS:
+        return
+    if parse_threshold(text).kind == "points":
+        raise ValueError(
+            f"accuracy threshold '{text}' is in points, but metric '{metric}' is an error "
+            "(lower is better); use a relative threshold such as '+5%'"
+        )
+
+
+def glob_matches(pattern: str, path: str) -> bool:
+    """Match a repo-relative path against a glob where `**` spans directories."""
+    regex = ""
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            regex, i = regex + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            regex, i = regex + ".*", i + 2
+        elif pattern[i] == "*":
+            regex, i = regex + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            regex, i = regex + "[^/]", i + 1
+        else:
+            regex, i = regex + re.escape(pattern[i]), i + 1
+    return re.fullmatch(regex, path.removeprefix("./")) is not None
+
+
+# ---- loading and error translation ---------------------------------------------------------
+
+
+def load_config(path: Path | None) -> tuple[Config, Path | None]:
+    """Load and validate `path`; without one, `./mlgate.yml` if present, else defaults.
+
+    Returns the config and the file it came from (None for defaults).
+    """
+    if path is None:
+        default = Path(DEFAULT_CONFIG_NAME)
+        if not default.is_file():
+            return Config(), None
+        path = default
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    return parse_config(text, str(path)), path
+
+
+def parse_config(text: str, source: str) -> Config:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{source}: the top level must be a mapping of keys (version, models, …)")
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    """The pydantic class that owns the last key of `loc` (for 'accepted keys' hints)."""
+    current: Any = Config
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return None
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        current = _unwrap(field.annotation)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap(annotation: Any) -> Any:
+    while get_origin(annotation) is not None:
+        args = [arg for arg in get_args(annotation) if arg is not type(None)]
+        if not args:
+            return annotation
+        annotation = args[0]
+    return annotation
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first validation error as 'key: what is wrong; what is accepted'."""
+    error = exc.errors(include_url=False)[0]
+    loc = tuple(error["loc"])
+    where = _location(loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        owner = _model_at(loc[:-1])
+        accepted = sorted(owner.model_fields) if owner else []
+        close = difflib.get_close_matches(str(loc[-1]), accepted, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown key '{where}'; {hint}accepted here: {', '.join(accepted)}"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    given = error.get("input")
+    shown = "" if isinstance(given, (dict, list)) or given is None else f" (got {given!r})"
+    return f"{where}: {message}{shown}"

@@ -1,0 +1,40 @@
+"""Resolve a model reference to a file on disk: a plain path, or `REV:path` read from git
+(with its external data files, each checked to stay inside the model's folder)."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import onnx
+from google.protobuf.message import DecodeError
+
+from mlgate import git
+from mlgate.model.load import external_locations, safe_external_path
+
+
+def resolve(spec: str, workdir: Path) -> tuple[Path, str]:
+    """(local file, display name) for `spec`; git references are written under `workdir`."""
+    parsed = git.parse_rev_path(spec)
+    if parsed is None:
+        return Path(spec), spec
+    rev, path = parsed
+    relative = path if path.startswith(("./", "../")) else f"./{path}"
+    folder = workdir / rev.replace("/", "_").replace("\\", "_")
+    folder.mkdir(parents=True, exist_ok=True)
+    local = folder / Path(path).name
+    local.write_bytes(git.show_file(rev, relative))
+    _materialise_external_data(local, rev, posixpath.dirname(relative), spec)
+    return local, spec
+
+
+def _materialise_external_data(local: Path, rev: str, git_dir: str, display: str) -> None:
+    try:
+        proto = onnx.load_model(str(local), load_external_data=False)
+    except (DecodeError, ValueError, OSError):
+        return  # load_model reports the broken file with the full message
+    for location, _, _ in external_locations(proto):
+        target = safe_external_path(local.parent, location, display)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(git.show_file(rev, posixpath.join(git_dir or ".", location)))

@@ -1,0 +1,189 @@
+"""Results -> display strings for the templates. Pure; all wording decisions live here so
+that the templates only lay things out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlgate.render import format as fmt
+from mlgate.results.schema import MetricResult, Results, TargetResult
+
+ICONS = {
+    "pass": "✅",
+    "fail": "❌",
+    "improved": "🟢",
+    "inconclusive": "⚠️",
+    "skipped": "➖",
+    "error": "⚠️",
+}
+
+LABELS = {
+    "accuracy": "accuracy",
+    "fidelity.top1_agreement": "top-1 agreement (head vs base)",
+    "fidelity.cosine": "output cosine (head vs base)",
+    "fidelity.max_abs_diff": "max abs diff (head vs base)",
+    "latency.p50": "latency p50",
+    "latency.p90": "latency p90",
+    "latency.p99": "latency p99",
+    "throughput": "throughput",
+    "memory.peak": "peak memory",
+    "memory.session": "session memory",
+    "size": "model size",
+    "params": "parameters",
+}
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    label: str
+    goal: str  # "↓" lower is better, "↑" higher is better
+    base: str
+    head: str
+    change: str
+    threshold: str
+    verdict: str
+    icon: str
+    note: str
+
+
+@dataclass(frozen=True)
+class TargetView:
+    name: str
+    verdict: str
+    icon: str
+    providers: str
+    threads: int
+    rows: list[MetricRow]
+    failures: list[str]
+    inconclusive: list[str]
+    trust: list[str]
+    notes: list[str]
+    error: str | None
+
+
+def label(metric: MetricResult) -> str:
+    text = LABELS.get(metric.name, metric.name)
+    if metric.name == "accuracy" and metric.note:
+        text += f" ({metric.note.split(';')[0]})"
+    return text
+
+
+def change_text(metric: MetricResult) -> str:
+    if metric.base is None:
+        return "—"
+    if metric.unit == "fraction":
+        return fmt.signed_points(metric.delta)
+    text = fmt.signed_percent(metric.change)
+    if metric.ci is not None:
+        text += f" (CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])})"
+    return text
+
+
+def _short_change(metric: MetricResult) -> str:
+    if metric.unit == "fraction":
+        return fmt.signed_points(metric.delta)
+    return fmt.signed_percent(metric.change)
+
+
+def failure_sentence(metric: MetricResult) -> str:
+    parts = [_short_change(metric) if metric.base is not None else fmt.value(metric.unit, metric.head)]
+    if metric.ci is not None:
+        parts.append(f"95% CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])}")
+    if metric.threshold:
+        parts.append(f"threshold {metric.threshold}")
+    return f"{label(metric)} ({', '.join(parts)})"
+
+
+def metric_row(metric: MetricResult) -> MetricRow:
+    note = metric.note if metric.name != "accuracy" else "; ".join(metric.note.split("; ")[1:])
+    return MetricRow(
+        label=label(metric),
+        goal="↑" if metric.higher_is_better else "↓",
+        base=fmt.value(metric.unit, metric.base),
+        head=fmt.value(metric.unit, metric.head),
+        change=change_text(metric),
+        threshold=metric.threshold or "—",
+        verdict=metric.verdict,
+        icon=ICONS[metric.verdict],
+        note=note,
+    )
+
+
+def _trust_lines(target: TargetResult) -> list[str]:
+    latency = target.latency
+    if latency is None:
+        return []
+    lines = [
+        f"Base and head ran interleaved in one process on the same machine (ABBA blocks, "
+        f"{target.threads} intra-op thread{'s' if target.threads != 1 else ''}, "
+        f"{latency.pairs:,} pairs in {latency.seconds:.1f} s after {latency.warmup_runs} "
+        f"warm-up runs each; stopped: {latency.stop_reason}).",
+        f"Inputs: {latency.input_source} "
+        + ", ".join(f"{n}{list(s)}" for n, s in latency.input_shapes.items())
+        + ".",
+    ]
+    if latency.aa_noise is not None:
+        lines.append(f"A/A noise on this machine (base vs base, median): ±{latency.aa_noise:.1%}.")
+    p50 = next((m for m in target.metrics if m.name == "latency.p50"), None)
+    if p50 is not None and p50.min_detectable_change is not None:
+        lines.append(f"Smallest latency change this run could detect: {p50.min_detectable_change:.1%}.")
+    return lines
+
+
+def target_view(target: TargetResult) -> TargetView:
+    return TargetView(
+        name=target.name,
+        verdict=target.verdict,
+        icon=ICONS[target.verdict],
+        providers=", ".join(target.providers),
+        threads=target.threads,
+        rows=[metric_row(m) for m in target.metrics],
+        failures=[failure_sentence(m) for m in target.metrics if m.verdict == "fail"],
+        inconclusive=[
+            f"{label(m)} (could detect ≥{m.min_detectable_change:.1%})"
+            for m in target.metrics
+            if m.verdict == "inconclusive" and m.min_detectable_change is not None
+        ],
+        trust=_trust_lines(target),
+        notes=list(target.notes),
+        error=target.error,
+    )
+
+
+@dataclass(frozen=True)
+class ReportView:
+    verdict: str
+    icon: str
+    model: str
+    targets: list[TargetView]
+    errors: list[str]
+    reproduce: str
+    base_sha: str
+    head_sha: str
+    runtime: str
+    cpu: str
+    eval_line: str
+
+
+def report_view(results: Results) -> ReportView:
+    prov = results.provenance
+    eval_line = "no eval data (synthetic inputs)"
+    if results.eval is not None:
+        ev = results.eval
+        eval_line = (
+            f"eval set {ev.path} (sha256 {ev.sha256[:12]}, {ev.examples:,} examples, "
+            f"metric {ev.metric}{'' if ev.labels else ', no labels: fidelity only'})"
+        )
+    return ReportView(
+        verdict=results.verdict,
+        icon=ICONS[results.verdict],
+        model=results.model,
+        targets=[target_view(t) for t in results.targets],
+        errors=list(results.errors),
+        reproduce=results.reproduce,
+        base_sha=results.base.sha256[:12] if results.base else "—",
+        head_sha=results.head.sha256[:12] if results.head else "—",
+        runtime=f"onnxruntime {prov.onnxruntime}, onnx {prov.onnx}",
+        cpu=f"{prov.cpu_model}, {prov.cpu_count} CPUs",
+        eval_line=eval_line,
+    )
