@@ -16,6 +16,7 @@ from mlgate.errors import DataError
 
 _MB = 1024 * 1024
 SYNTHETIC_SEED = 0
+DEFAULT_INDEX_BOUND = 2  # integer inputs of unknown meaning: small, valid as ids and flags
 
 
 @dataclass(frozen=True)
@@ -181,21 +182,41 @@ def make_batches(
 # ---- synthetic inputs ------------------------------------------------------------------------
 
 _SEQUENCE_WORDS = ("seq", "len", "token", "time", "step", "word", "sentence")
+_BATCH_WORDS = ("batch", "n", "b", "unk__0", "n_samples")
 
 
-def default_dim(spec: InputSpec, axis: int, dim: int | str | None) -> int:
-    """A sensible size for a dynamic dimension when the config gives none."""
+def named_dim_sizes(inputs: list[InputSpec]) -> dict[str, int]:
+    """One size per symbolic dimension name, so `batch` means the same in every input: 1 for
+    batch-like names (or any name seen on axis 0), 128 for sequence-like names, 224 for the
+    spatial axes of images, 16 otherwise."""
+    sizes: dict[str, int] = {}
+    on_axis0 = {s.shape[0] for s in inputs if s.shape and isinstance(s.shape[0], str)}
+    for spec in inputs:
+        for axis, dim in enumerate(spec.shape):
+            if not isinstance(dim, str) or dim in sizes:
+                continue
+            name = dim.lower()
+            if dim in on_axis0 or name in _BATCH_WORDS or "batch" in name:
+                sizes[dim] = 1
+            elif any(word in name for word in _SEQUENCE_WORDS):
+                sizes[dim] = 128
+            elif len(spec.shape) == 4 and axis >= 2:
+                sizes[dim] = 224
+            else:
+                sizes[dim] = 16
+    return sizes
+
+
+def default_dim(spec: InputSpec, axis: int) -> int:
+    """A size for an unnamed dynamic dimension."""
     if axis == 0:
         return 1
-    name = (dim if isinstance(dim, str) else "").lower()
-    if any(word in name for word in _SEQUENCE_WORDS):
-        return 128
-    if len(spec.shape) == 4 and axis >= 2:
-        return 224
-    return 16
+    return 224 if len(spec.shape) == 4 and axis >= 2 else 16
 
 
-def synthetic_shape(spec: InputSpec, configured: list[int] | None, display: str) -> list[int]:
+def synthetic_shape(
+    spec: InputSpec, configured: list[int] | None, display: str, named: dict[str, int] | None = None
+) -> list[int]:
     if configured is not None:
         if len(configured) != len(spec.shape):
             raise DataError(
@@ -209,13 +230,21 @@ def synthetic_shape(spec: InputSpec, configured: list[int] | None, display: str)
                     f"fixes it to {want} {_shape_text(spec.shape)}"
                 )
         return list(configured)
-    return [
-        d if isinstance(d, int) and d > 0 else default_dim(spec, axis, d)
-        for axis, d in enumerate(spec.shape)
-    ]
+    named = named if named is not None else named_dim_sizes([spec])
+    shape = []
+    for axis, dim in enumerate(spec.shape):
+        if isinstance(dim, int) and dim > 0:
+            shape.append(dim)
+        elif isinstance(dim, str) and dim in named:
+            shape.append(named[dim])
+        else:
+            shape.append(default_dim(spec, axis))
+    return shape
 
 
-def _synthetic_array(spec: InputSpec, shape: list[int], rng: np.random.Generator) -> np.ndarray:
+def _synthetic_array(
+    spec: InputSpec, shape: list[int], rng: np.random.Generator, bound: int | None
+) -> np.ndarray:
     dtype = spec.dtype
     name = spec.name.lower()
     if dtype is None:
@@ -223,23 +252,29 @@ def _synthetic_array(spec: InputSpec, shape: list[int], rng: np.random.Generator
     if dtype is np.str_:
         return np.full(shape, "a", dtype=np.str_)
     if dtype is np.bool_:
-        return rng.random(shape) < 0.5
+        return np.asarray(rng.random(shape) < 0.5)
     if np.issubdtype(dtype, np.integer):
         if "mask" in name:
             return np.ones(shape, dtype=dtype)
         if "type" in name or "segment" in name or "position" in name:
             return np.zeros(shape, dtype=dtype)
-        return rng.integers(0, 100, size=shape).astype(dtype)
-    return rng.standard_normal(shape).astype(dtype)
+        return rng.integers(0, bound or DEFAULT_INDEX_BOUND, size=shape).astype(dtype)
+    return np.asarray(rng.standard_normal(shape), dtype=dtype)
 
 
 def synthetic_feeds(
-    inputs: list[InputSpec], configured: Mapping[str, list[int]], display: str
+    inputs: list[InputSpec],
+    configured: Mapping[str, list[int]],
+    display: str,
+    index_bounds: Mapping[str, int] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Seeded inputs from the signature: same model and config, same arrays, every run."""
+    """Seeded inputs from the signature: same model and config, same arrays, every run.
+    Integer inputs stay below `index_bounds` (embedding sizes) where known."""
     rng = np.random.default_rng(SYNTHETIC_SEED)
+    named = named_dim_sizes(inputs)
     feeds = {}
     for spec in inputs:
-        shape = synthetic_shape(spec, configured.get(spec.name), display)
-        feeds[spec.name] = _synthetic_array(spec, shape, rng)
+        shape = synthetic_shape(spec, configured.get(spec.name), display, named)
+        bound = (index_bounds or {}).get(spec.name)
+        feeds[spec.name] = _synthetic_array(spec, shape, rng, bound)
     return feeds

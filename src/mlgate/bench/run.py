@@ -17,6 +17,7 @@ from mlgate.bench.session import Session, Target, open_session
 from mlgate.compare.compare import Fidelity, Measured, Memory
 from mlgate.compare.stats import paired_ratio
 from mlgate.model.load import LoadedModel
+from mlgate.model.profile import index_bounds
 from mlgate.results.schema import LatencyInfo
 
 Step = Callable[[str], AbstractContextManager[object]]
@@ -119,8 +120,12 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         source = "eval"
     else:
         feeds = (
-            synthetic_feeds(base.inputs, run.input_shapes, run.base.display),
-            synthetic_feeds(head.inputs, run.input_shapes, run.head.display),
+            synthetic_feeds(
+                base.inputs, run.input_shapes, run.base.display, index_bounds(run.base.proto)
+            ),
+            synthetic_feeds(
+                head.inputs, run.input_shapes, run.head.display, index_bounds(run.head.proto)
+            ),
         )
         source = "synthetic"
         # One run each so that a broken model fails here, with a clear message.

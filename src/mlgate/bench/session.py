@@ -19,7 +19,7 @@ from onnx import TensorProto, helper
 from mlgate.errors import ModelError, TargetError
 from mlgate.model.load import RuntimeLimits
 
-ort.set_default_logger_severity(3)  # errors only: warnings would break one-line stderr
+ort.set_default_logger_severity(4)  # fatal only: we report errors ourselves, in one line
 
 ORT_TO_NUMPY: dict[str, Any] = {
     "tensor(float)": np.float32,
@@ -113,7 +113,7 @@ def session_options(threads: int) -> ort.SessionOptions:
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    options.log_severity_level = 3
+    options.log_severity_level = 4
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.add_session_config_entry("session.inter_op.allow_spinning", "0")
     return options

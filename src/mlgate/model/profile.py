@@ -73,3 +73,33 @@ def profile_model(proto: onnx.ModelProto) -> StaticProfile:
         inputs=[_value_spec(v) for v in proto.graph.input if v.name not in initializers],
         outputs=[_value_spec(v) for v in proto.graph.output],
     )
+
+
+_PASS_THROUGH = {"Cast", "Reshape", "Unsqueeze", "Squeeze", "Flatten", "Identity", "Expand"}
+
+
+def index_bounds(proto: onnx.ModelProto) -> dict[str, int]:
+    """For integer inputs used as Gather indices into an initializer (token ids into an
+    embedding table), the table's size: synthetic ids must stay below it."""
+    graph = proto.graph
+    tables = {t.name: list(t.dims) for t in graph.initializer}
+    consumers: dict[str, list[onnx.NodeProto]] = {}
+    for node in graph.node:
+        for name in node.input:
+            consumers.setdefault(name, []).append(node)
+    bounds: dict[str, int] = {}
+    for value in graph.input:
+        frontier, seen = [value.name], set()
+        while frontier:
+            name = frontier.pop()
+            seen.add(name)
+            for node in consumers.get(name, []):
+                if node.op_type == "Gather" and len(node.input) > 1 and node.input[1] == name:
+                    dims = tables.get(node.input[0])
+                    axis = next((a.i for a in node.attribute if a.name == "axis"), 0)
+                    if dims and -len(dims) <= axis < len(dims):
+                        size = int(dims[axis])
+                        bounds[value.name] = min(bounds.get(value.name, size), size)
+                elif node.op_type in _PASS_THROUGH and node.input[0] == name:
+                    frontier.extend(o for o in node.output if o not in seen)
+    return bounds

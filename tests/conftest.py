@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+FAST_CONFIG = """\
+version: 1
+latency:
+  budget_seconds: 3
+  min_seconds: 0.2
+  warmup_seconds: 0.05
+"""
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in its own folder with its own HOME; no test sees a stray mlgate.yml
+    or GitHub variables from the machine running the suite."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in list(os.environ):
+        if name.startswith(("GITHUB_", "INPUT_", "MLGATE_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def fast_config(tmp_path: Path) -> Path:
+    """A config with a short latency budget, for tests that are not about timing."""
+    path = tmp_path / "fast.yml"
+    path.write_text(FAST_CONFIG)
+    return path
