@@ -51,6 +51,18 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
         raise DataError(
             f"{shown} is over the {max_mb:.0f} MB eval-data limit; raise limits.data_size_mb"
         )
+    with path.open("rb") as handle:
+        magic = handle.read(6)
+    if magic.startswith(b"\x93NUMPY"):
+        raise DataError(
+            f"{shown} is a single .npy array; save an .npz with one named array per model input "
+            "(np.savez(path, input_name=array, labels=array))"
+        )
+    if not magic.startswith(b"PK"):
+        raise DataError(
+            f"{shown} is not a readable .npz file (not a zip archive); write it with "
+            "np.savez(path, input_name=array, labels=array)"
+        )
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}

@@ -1,0 +1,245 @@
+"""The bad-input corpus: each case exits 2 with exactly one line on stderr, no traceback,
+and (where a results path was given) the partial results say what went wrong."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+from mlgate.cli import main
+from tests import model_builders as mb
+
+Case = Callable[[Path], list[str]]
+
+
+def good_model(tmp: Path, name: str = "good.onnx") -> Path:
+    return mb.save(mb.matmul_chain(layers=1, width=8), tmp / name)
+
+
+def _compare(tmp: Path, base: Path, head: Path | None = None, *extra: str) -> list[str]:
+    return ["compare", str(base), str(head or base), "--no-memory", *extra]
+
+
+def _config(tmp: Path, text: str) -> list[str]:
+    path = tmp / "mlgate.yml"
+    path.write_text(text)
+    return _compare(tmp, good_model(tmp), None, "--config", str(path))
+
+
+def _model_bytes(tmp: Path, data: bytes) -> list[str]:
+    bad = tmp / "bad.onnx"
+    bad.write_bytes(data)
+    return _compare(tmp, good_model(tmp), bad)
+
+
+def _model(tmp: Path, model: onnx.ModelProto) -> list[str]:
+    return _compare(tmp, good_model(tmp), mb.save(model, tmp / "bad.onnx"))
+
+
+def _external(tmp: Path, location: str) -> list[str]:
+    path = mb.with_external_data(mb.matmul_chain(layers=1, width=8), tmp / "ext")
+    mb.set_external_location(path, location)
+    return _compare(tmp, good_model(tmp), path)
+
+
+def _symlink_out(tmp: Path) -> list[str]:
+    path = mb.with_external_data(mb.matmul_chain(layers=1, width=8), tmp / "ext")
+    outside = tmp / "outside.bin"
+    (tmp / "ext" / "weights.bin").rename(outside)
+    os.symlink(outside, tmp / "ext" / "weights.bin")
+    return _compare(tmp, good_model(tmp), path)
+
+
+def _data(tmp: Path, **arrays: np.ndarray) -> list[str]:
+    np.savez(tmp / "eval.npz", **arrays)
+    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
+
+
+def _too_new_ir(tmp: Path) -> list[str]:
+    model = mb.matmul_chain(layers=1, width=8)
+    model.ir_version = 99
+    return _model(tmp, model)
+
+
+def _too_new_opset(tmp: Path) -> list[str]:
+    model = mb.matmul_chain(layers=1, width=8)
+    model.opset_import[0].version = 99
+    return _model(tmp, model)
+
+
+def _checker_failure(tmp: Path) -> list[str]:
+    node = helper.make_node("Relu", ["missing"], ["y"])
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    return _model(tmp, mb.finish(graph))
+
+
+def _unknown_custom_op(tmp: Path) -> list[str]:
+    node = helper.make_node("Frobnicate", ["x"], ["y"], domain="com.example")
+    graph = helper.make_graph(
+        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
+    )
+    return _model(tmp, mb.finish(graph, {"": 17, "com.example": 1}))
+
+
+def _nan_outputs(tmp: Path) -> list[str]:
+    model = mb.save(mb.nan_model(), tmp / "nan.onnx")
+    np.savez(tmp / "eval.npz", x=-np.ones((3, 4), np.float32))
+    return _compare(tmp, model, None, "--data", str(tmp / "eval.npz"))
+
+
+def _pickled(tmp: Path) -> list[str]:
+    np.savez(tmp / "eval.npz", x=np.array([{"a": 1}], dtype=object))
+    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
+
+
+def _labels_mismatch(tmp: Path) -> list[str]:
+    np.savez(tmp / "eval.npz", x=np.ones((4, 8), np.float32), labels=np.zeros(3, np.int64))
+    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
+
+
+def _size_limit(tmp: Path) -> list[str]:
+    (tmp / "c.yml").write_text("limits: {model_size_mb: 0.0001}\n")
+    return _compare(tmp, good_model(tmp), None, "--config", str(tmp / "c.yml"))
+
+
+def _missing_output(tmp: Path) -> list[str]:
+    (tmp / "c.yml").write_text("models: [{path: '**', eval: {output: nope}}]\n")
+    np.savez(tmp / "eval.npz", x=np.ones((2, 8), np.float32), labels=np.zeros(2, np.int64))
+    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"), "--config", str(tmp / "c.yml"))
+
+
+def _truncated(tmp: Path) -> list[str]:
+    data = mb.cnn().SerializeToString()
+    return _model_bytes(tmp, data[: len(data) // 2])
+
+
+CASES: dict[str, tuple[Case, str]] = {
+    # config (point 2)
+    "config-typo-key": (lambda t: _config(t, "thresholdz: {}\n"), "did you mean 'thresholds'"),
+    "config-wrong-type": (lambda t: _config(t, "latency: {budget_seconds: soon}\n"), "latency.budget_seconds"),
+    "config-bad-metric": (lambda t: _config(t, "models: [{path: a, eval: {metric: top3}}]\n"), "top1, topk:K"),
+    "config-bad-threshold": (lambda t: _config(t, "thresholds: {latency.p50: fast}\n"), "'fast' is not a threshold"),
+    "config-wrong-direction": (lambda t: _config(t, "thresholds: {latency.p50: '-5%'}\n"), "write '+5%'"),
+    "config-unknown-metric": (lambda t: _config(t, "thresholds: {latncy.p50: '+5%'}\n"), "did you mean 'latency.p50'"),
+    "config-points-on-error-metric": (
+        lambda t: _config(t, "models: [{path: a, eval: {metric: mse}}]\nthresholds: {accuracy: -1pp}\n"),
+        "use a relative threshold",
+    ),
+    "config-yaml-syntax": (lambda t: _config(t, "models: [unclosed\n"), "invalid YAML"),
+    "config-not-mapping": (lambda t: _config(t, "- just\n- a list\n"), "top level must be a mapping"),
+    "config-version": (lambda t: _config(t, "version: 2\n"), "version"),
+    "config-duplicate-targets": (lambda t: _config(t, "targets: [{name: a}, {name: a}]\n"), "unique"),
+    "config-missing-file": (
+        lambda t: _compare(t, good_model(t), None, "--config", str(t / "nope.yml")),
+        "config file not found",
+    ),
+    # model (point 3)
+    "model-missing": (lambda t: _compare(t, good_model(t), t / "nope.onnx"), "model file not found"),
+    "model-empty": (lambda t: _model_bytes(t, b""), "is empty"),
+    "model-lfs-pointer": (
+        lambda t: _model_bytes(
+            t, b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n"
+        ),
+        "lfs: true",
+    ),
+    "model-truncated": (_truncated, "truncated"),
+    "model-garbage": (lambda t: _model_bytes(t, b"\xff\xfe not a protobuf at all \x00\x01"), "not a"),
+    "model-ir-too-new": (_too_new_ir, "IR version 99"),
+    "model-opset-too-new": (_too_new_opset, "opset 99"),
+    "model-external-dotdot": (lambda t: _external(t, "../outside.bin"), "leaves the model's folder"),
+    "model-external-absolute": (lambda t: _external(t, "/etc/passwd"), "is absolute"),
+    "model-external-symlink": (_symlink_out, "outside the model's folder"),
+    "model-external-missing": (lambda t: _external(t, "gone.bin"), "is missing"),
+    "model-checker": (_checker_failure, "ONNX checker"),
+    "model-unknown-op": (_unknown_custom_op, "onnxruntime cannot load"),
+    "model-size-limit": (_size_limit, "limits.model_size_mb"),
+    # eval data (point 4)
+    "data-missing-file": (
+        lambda t: _compare(t, good_model(t), None, "--data", str(t / "nope.npz")),
+        "eval data not found",
+    ),
+    "data-not-npz": (
+        lambda t: (t / "eval.npz").write_text("x,y\n1,2\n")
+        and _compare(t, good_model(t), None, "--data", str(t / "eval.npz")),
+        "not a readable .npz",
+    ),
+    "data-pickled": (_pickled, "pickled"),
+    "data-missing-input": (lambda t: _data(t, y=np.ones((2, 8), np.float32)), "no array for input 'x'"),
+    "data-extra-array": (
+        lambda t: _data(t, x=np.ones((2, 8), np.float32), lables=np.zeros(2)),
+        "array 'lables' is not an input",
+    ),
+    "data-dtype": (lambda t: _data(t, x=np.ones((2, 8), np.float64)), "astype('float32')"),
+    "data-rank": (lambda t: _data(t, x=np.ones((2, 8, 1), np.float32)), "expects rank 2"),
+    "data-fixed-dim": (lambda t: _data(t, x=np.ones((2, 9), np.float32)), "has 9 at axis 1"),
+    "data-labels-count": (_labels_mismatch, "one entry per example"),
+    "data-nan-outputs": (_nan_outputs, "NaN"),
+    "data-unknown-output": (_missing_output, "eval.output 'nope'"),
+    # usage
+    "usage-unknown-flag": (lambda t: ["compare", "a", "b", "--frobnicate"], "unrecognized arguments"),
+    "usage-bad-threshold-flag": (
+        lambda t: _compare(t, good_model(t), None, "--threshold", "latency.p50"),
+        "METRIC=THRESHOLD",
+    ),
+    "usage-bad-threshold-value": (
+        lambda t: _compare(t, good_model(t), None, "--threshold", "latency.p50=+5"
+                           "parsecs"),
+        "--threshold latency.p50",
+    ),
+    "usage-unknown-target": (lambda t: _compare(t, good_model(t), None, "--target", "tpu"), "no such target"),
+    "usage-no-command": (lambda t: [], "required"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_exits_2_with_one_line(name, tmp_path, capsys):
+    build, expected = CASES[name]
+    args = build(tmp_path)
+    json_out = tmp_path / "out" / "results.json"
+    if args and args[0] == "compare" and "--frobnicate" not in args:
+        args += ["--json", str(json_out), "--budget-seconds", "0.5"]
+    code = main(args)
+    out, err = capsys.readouterr()
+    lines = err.splitlines()
+    assert code == 2, (out, err)
+    assert len(lines) == 1, err
+    assert lines[0].startswith("mlgate: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in err + out
+    if json_out.exists():
+        doc = json.loads(json_out.read_text())
+        assert doc["verdict"] == "error"
+        assert doc["errors"] and expected in doc["errors"][0]
+
+
+def test_partial_results_keep_what_was_measured(tmp_path, capsys):
+    """The head model is broken: the base model's facts are still in the results."""
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"version https://git-lfs.github.com/spec/v1\n")
+    code = main([
+        "compare", str(good_model(tmp_path)), str(bad), "--json", str(tmp_path / "r.json"),
+        "--comment", str(tmp_path / "c.md"),
+    ])
+    capsys.readouterr()
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert code == 2
+    assert doc["base"]["params"] == 64
+    assert doc["head"] is None
+    comment = (tmp_path / "c.md").read_text()
+    assert "could not finish" in comment
+    assert "Git LFS pointer" in comment
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 30
