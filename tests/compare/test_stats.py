@@ -1,0 +1,69 @@
+import numpy as np
+import pytest
+
+from mlgate.compare import stats
+
+
+def test_identical_samples_give_ratio_one_and_a_tight_interval():
+    base = np.array([1.0, 1.1, 0.9, 1.2, 1.0, 0.95, 1.05, 1.0] * 10)
+    estimate = stats.paired_ratio(base, base.copy())
+    assert estimate.ratio == 1.0
+    assert (estimate.low, estimate.high) == (1.0, 1.0)
+    assert estimate.min_detectable_change() == 0.0
+
+
+def test_ten_percent_slower_head_is_bracketed():
+    rng = np.random.default_rng(0)
+    base = 1e-3 * (1 + 0.02 * rng.standard_normal(400))
+    head = base * 1.10
+    estimate = stats.paired_ratio(base, head)
+    assert estimate.ratio == pytest.approx(1.10)
+    assert estimate.low > 1.0
+    assert estimate.low <= 1.10 <= estimate.high + 1e-12
+
+
+def test_pairing_cancels_shared_noise():
+    """Slow drift hits both members of a pair: the paired ratio stays tight."""
+    drift = np.linspace(1.0, 2.0, 300)  # the machine gets twice as slow during the run
+    jitter = 1 + 0.01 * np.random.default_rng(1).standard_normal(300)
+    base = 1e-3 * drift
+    head = 1.05e-3 * drift * jitter
+    paired = stats.paired_ratio(base, head)
+    assert paired.low > 1.0
+    assert paired.high - paired.low < 0.03  # only the 1% jitter is left
+    # The same samples, pairing destroyed, cannot even tell +5% apart from no change.
+    shuffled = stats.paired_ratio(base, np.random.default_rng(2).permutation(head))
+    assert shuffled.low < 1.0
+    assert shuffled.high - shuffled.low > 5 * (paired.high - paired.low)
+
+
+def test_p90_ratio_uses_the_p90():
+    base = np.arange(1, 101, dtype=float)
+    head = base.copy()
+    head[95:] *= 3  # only the slowest 5% got slower
+    assert stats.paired_ratio(base, head, quantile=0.5).ratio == 1.0
+    assert stats.paired_ratio(base, head, quantile=0.99).ratio > 2
+
+
+def test_rank_test():
+    base = np.linspace(1.0, 2.0, 50)
+    assert stats.rank_test(base, base) == 1.0
+    assert stats.rank_test(base, base * 1.05) < 1e-6
+
+
+def test_min_samples():
+    assert stats.min_samples_for(0.9) == 64
+    assert stats.min_samples_for(0.99) == 662
+    assert stats.min_samples_for(0.95) == 59
+
+
+def test_invalid_input():
+    with pytest.raises(ValueError, match="paired"):
+        stats.paired_ratio(np.ones(3), np.ones(4))
+    with pytest.raises(ValueError, match="positive"):
+        stats.paired_ratio(np.zeros(5), np.ones(5))
+
+
+def test_coefficient_of_variation():
+    assert stats.coefficient_of_variation(np.full(10, 2.0)) == 0.0
+    assert stats.coefficient_of_variation(np.array([1.0, 2.0, 3.0])) == pytest.approx(0.7413, abs=1e-3)
