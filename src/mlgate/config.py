@@ -21,7 +21,7 @@ from mlgate.errors import ConfigError
 DEFAULT_CONFIG_NAME = "mlgate.yml"
 EVAL_METRICS = "top1, topk:K (e.g. topk:5), mse, mae, cosine, fidelity"
 _EVAL_METRIC = re.compile(r"^(top1|topk:[1-9]\d*|mse|mae|cosine|fidelity)$")
-_DISABLED = {"off", "none", "null", ""}
+_DISABLED = {"off", "none", "null", "false", "no", ""}
 
 
 class _Strict(BaseModel):
@@ -51,8 +51,8 @@ class ModelConfig(_Strict):
     inputs: dict[str, list[Annotated[int, Field(gt=0)]]] = Field(
         default_factory=dict, description="concrete shapes for inputs with dynamic dims"
     )
-    thresholds: dict[str, str | float | None] = Field(
-        default_factory=dict, description="per-model threshold overrides"
+    thresholds: dict[str, bool | str | float | None] = Field(
+        default_factory=dict, description="per-model threshold overrides (`off` disables)"
     )
 
 
@@ -89,8 +89,9 @@ class Config(_Strict):
     targets: list[TargetConfig] = Field(
         default_factory=lambda: [TargetConfig(name="cpu")], min_length=1
     )
-    thresholds: dict[str, str | float | None] = Field(
-        default_factory=dict, description="metric -> '+5%' | '-0.5pp' | '+0.01' | '>= 0.999'"
+    thresholds: dict[str, bool | str | float | None] = Field(
+        default_factory=dict,
+        description="metric -> '+5%' | '-0.5pp' | '+0.01' | '>= 0.999' | off",
     )
     latency: LatencyConfig = LatencyConfig()
     limits: LimitsConfig = LimitsConfig()
@@ -139,7 +140,10 @@ class Config(_Strict):
 
 
 def _is_disabled(text: Any) -> bool:
-    return text is None or (isinstance(text, str) and text.strip().lower() in _DISABLED)
+    """`off`, `none`, null or YAML's `off`/`no`/`false` (parsed as False) turn a check off."""
+    return text is None or text is False or (
+        isinstance(text, str) and text.strip().lower() in _DISABLED
+    )
 
 
 def check_threshold(name: str, text: Any) -> None:
@@ -271,3 +275,12 @@ def describe_validation_error(exc: ValidationError) -> str:
     given = error.get("input")
     shown = "" if isinstance(given, (dict, list)) or given is None else f" (got {given!r})"
     return f"{where}: {message}{shown}"
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of `mlgate.yml`, for editor completion (`make schemas` writes it)."""
+    schema = Config.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://github.com/org/ml-efficiency-gate/schemas/config.schema.json"
+    schema["title"] = "mlgate.yml"
+    return schema

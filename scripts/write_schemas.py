@@ -1,0 +1,26 @@
+"""Write the published JSON Schemas (config and results) from the code that defines them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from mlgate.config import config_json_schema
+from mlgate.results.store import json_schema
+
+SCHEMAS = Path(__file__).resolve().parents[1] / "src" / "mlgate" / "schemas"
+
+
+def render(schema: dict) -> str:
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    SCHEMAS.mkdir(parents=True, exist_ok=True)
+    (SCHEMAS / "config.schema.json").write_text(render(config_json_schema()))
+    (SCHEMAS / "results.schema.json").write_text(render(json_schema()))
+    print(f"wrote {SCHEMAS}/config.schema.json and results.schema.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Literal results documents for golden-file and schema tests (no measurement involved)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from mlgate.results.schema import (
+    EvalInfo,
+    LatencyInfo,
+    MetricResult,
+    ModelInfo,
+    Provenance,
+    Results,
+    TargetResult,
+    TensorSpec,
+)
+
+PROVENANCE = Provenance(
+    tool_version="0.1.0", python="3.11.7", platform="Linux-6.1", machine="x86_64",
+    cpu_model="Intel Xeon 8370C", cpu_count=2, onnx="1.23.2", onnxruntime="1.31.1", numpy="2.4.6",
+)
+
+
+def _model(path: str, sha: str, size: int, params: int) -> ModelInfo:
+    return ModelInfo(
+        path=path, sha256=sha * 64, size_bytes=size, ir_version=10, opsets={"ai.onnx": 17},
+        producer="skl2onnx 1.20.0", params=params,
+        inputs=[TensorSpec("X", "float", ["N", 64])], outputs=[TensorSpec("probabilities", "float", ["N", 10])],
+    )
+
+
+def _metrics(fail: bool) -> list[MetricResult]:
+    slow = 1.118 if fail else 1.004
+    return [
+        MetricResult("accuracy", "fraction", True, 0.978, 0.977, -0.00102, -0.001, "-0.5pp", "pass", note="top1"),
+        MetricResult("fidelity.top1_agreement", "fraction", True, None, 0.995, None, None, None, "skipped", note="not gated"),
+        MetricResult(
+            "latency.p50", "s", False, 9.1e-4, 9.1e-4 * slow, slow - 1, 9.1e-4 * (slow - 1), "+5%",
+            "fail" if fail else "pass", method="sampled", ci=(slow - 1.009, slow - 0.999),
+            p_value=1e-9 if fail else 0.4, min_detectable_change=0.021,
+        ),
+        MetricResult(
+            "latency.p90", "s", False, 9.7e-4, 1.09e-3, 0.124, 1.2e-4, "+10%", "inconclusive",
+            method="sampled", ci=(0.02, 0.2), p_value=0.01, min_detectable_change=0.13,
+            note="interval too wide to decide; this run could detect changes ≥13.0%",
+        ),
+        MetricResult("memory.peak", "bytes", False, 41 * 2**20, 41.5 * 2**20, 0.0122, 0.5 * 2**20, "+10%", "pass"),
+        MetricResult("size", "bytes", False, 2_300_000, 2_300_100, 4.3e-5, 100, "+10%", "pass", method="static"),
+        MetricResult("params", "count", False, 575_000, 611_928, 0.0642, 36_928, None, "skipped", method="static", note="not gated"),
+    ]
+
+
+def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> Results:
+    target = TargetResult(
+        name="cpu-x86", providers=["CPUExecutionProvider"], threads=1,
+        verdict="fail" if fail else "pass", metrics=_metrics(fail),
+        latency=LatencyInfo(
+            pairs=1240, seconds=24.0, input_source="eval", input_shapes={"X": [1, 64]},
+            warmup_runs=50, stop_reason="precise", aa_noise=0.007,
+        ),
+    )
+    return Results(
+        schema_version=1, created_at="2026-11-23T00:00:00+00:00", verdict="fail" if fail else "pass",
+        model=model, provenance=PROVENANCE,
+        base=_model(model, "a", 2_300_000, 575_000), head=_model(model, "e", 2_300_100, 611_928),
+        eval=EvalInfo("data/eval.npz", "9f3c" * 16, 540, 540, "top1", "probabilities", True),
+        targets=[target], errors=[],
+        reproduce=f"mlgate compare main:{model} {model} --data data/eval.npz",
+    )
+
+
+def error_results() -> Results:
+    results = sample_results(fail=False)
+    return dataclasses.replace(
+        results, verdict="error", head=None, targets=[],
+        errors=["models/classifier.onnx is a Git LFS pointer, not the model: fetch the real file"],
+    )

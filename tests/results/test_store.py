@@ -1,0 +1,62 @@
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from mlgate.errors import DataError
+from mlgate.results import store
+from mlgate.results.schema import SCHEMA_VERSION
+from tests.render.sample import sample_results
+
+SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "mlgate" / "schemas"
+
+
+def test_round_trip(tmp_path):
+    results = sample_results()
+    store.write_results(results, tmp_path / "r.json")
+    assert store.read_results(tmp_path / "r.json") == results
+
+
+def test_document_validates_against_published_schema(tmp_path):
+    schema = json.loads((SCHEMAS / "results.schema.json").read_text())
+    document = store.to_dict(sample_results())
+    jsonschema.validate(document, schema)
+    assert document["schema_version"] == SCHEMA_VERSION
+    assert {"name", "base", "head", "change", "threshold", "verdict"} <= set(
+        document["targets"][0]["metrics"][0]
+    )
+
+
+def test_published_schema_is_current():
+    published = json.loads((SCHEMAS / "results.schema.json").read_text())
+    assert published == json.loads(json.dumps(store.json_schema())), "run `make schemas`"
+
+
+def test_non_finite_numbers_become_null(tmp_path):
+    import dataclasses
+
+    results = sample_results()
+    target = results.targets[0]
+    metric = dataclasses.replace(target.metrics[0], change=float("nan"))
+    results = dataclasses.replace(
+        results, targets=[dataclasses.replace(target, metrics=[metric])]
+    )
+    assert '"change": null' in store.dumps(results)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("not json", "not valid JSON"),
+        ("[]", "not an mlgate results document"),
+        ("{}", "no schema_version"),
+        ('{"schema_version": 999}', "newer than this mlgate"),
+        ('{"schema_version": 1, "verdict": "maybe"}', "invalid results document"),
+    ],
+)
+def test_bad_documents(tmp_path, content, message):
+    path = tmp_path / "r.json"
+    path.write_text(content)
+    with pytest.raises(DataError, match=message):
+        store.read_results(path)
