@@ -199,8 +199,8 @@ _BATCH_WORDS = ("batch", "n", "b", "unk__0", "n_samples")
 
 def named_dim_sizes(inputs: list[InputSpec]) -> dict[str, int]:
     """One size per symbolic dimension name, so `batch` means the same in every input: 1 for
-    batch-like names (or any name seen on axis 0), 128 for sequence-like names, 224 for the
-    spatial axes of images, 16 otherwise."""
+    batch-like names, 128 for sequence-like names, 1 for other names seen on axis 0, 224 for
+    the spatial axes of images, 16 otherwise."""
     sizes: dict[str, int] = {}
     on_axis0 = {s.shape[0] for s in inputs if s.shape and isinstance(s.shape[0], str)}
     for spec in inputs:
@@ -208,10 +208,12 @@ def named_dim_sizes(inputs: list[InputSpec]) -> dict[str, int]:
             if not isinstance(dim, str) or dim in sizes:
                 continue
             name = dim.lower()
-            if dim in on_axis0 or name in _BATCH_WORDS or "batch" in name:
+            if name in _BATCH_WORDS or "batch" in name:
                 sizes[dim] = 1
             elif any(word in name for word in _SEQUENCE_WORDS):
                 sizes[dim] = 128
+            elif dim in on_axis0:
+                sizes[dim] = 1
             elif len(spec.shape) == 4 and axis >= 2:
                 sizes[dim] = 224
             else:
