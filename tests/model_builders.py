@@ -21,7 +21,9 @@ def _init(name: str, array: np.ndarray) -> onnx.TensorProto:
     return numpy_helper.from_array(array, name)
 
 
-def finish(graph: onnx.GraphProto, opsets: dict[str, int] | None = None, ir: int = IR) -> onnx.ModelProto:
+def finish(
+    graph: onnx.GraphProto, opsets: dict[str, int] | None = None, ir: int = IR
+) -> onnx.ModelProto:
     imports = [helper.make_opsetid(d, v) for d, v in (opsets or {"": OPSET}).items()]
     model = helper.make_model(graph, opset_imports=imports, producer_name="mlgate-tests")
     model.ir_version = ir
@@ -34,7 +36,9 @@ def save(model: onnx.ModelProto, path: Path) -> Path:
     return path
 
 
-def matmul_chain(layers: int = 4, width: int = 128, seed: int = 0, batch: int | str = "N") -> onnx.ModelProto:
+def matmul_chain(
+    layers: int = 4, width: int = 128, seed: int = 0, batch: int | str = "N"
+) -> onnx.ModelProto:
     """x[N, width] -> `layers` x (MatMul + Relu) -> y; more layers = really more compute."""
     rng = _rng(seed)
     nodes, inits, current = [], [], "x"
@@ -46,8 +50,11 @@ def matmul_chain(layers: int = 4, width: int = 128, seed: int = 0, batch: int | 
         nodes.append(helper.make_node("Relu", [f"m{i}"], [out]))
         current = out
     graph = helper.make_graph(
-        nodes, "chain", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, width])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, width])], inits,
+        nodes,
+        "chain",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, width])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [batch, width])],
+        inits,
     )
     return finish(graph)
 
@@ -71,8 +78,13 @@ def cnn(seed: int = 0, classes: int = 10) -> onnx.ModelProto:
         helper.make_node("Gemm", ["f", "fc", "bias"], ["logits"]),
     ]
     graph = helper.make_graph(
-        nodes, "cnn",
-        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, "height", "width"])],
+        nodes,
+        "cnn",
+        [
+            helper.make_tensor_value_info(
+                "image", TensorProto.FLOAT, ["batch", 3, "height", "width"]
+            )
+        ],
         [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", classes])],
         [_init("w1", w1), _init("w2", w2), _init("fc", fc), _init("bias", bias)],
     )
@@ -86,11 +98,15 @@ def lstm_with_if(seed: int = 0, hidden: int = 8, features: int = 4) -> onnx.Mode
     w = (rng.standard_normal((1, 4 * hidden, features)) * 0.3).astype(np.float32)
     r = (rng.standard_normal((1, 4 * hidden, hidden)) * 0.3).astype(np.float32)
     then_graph = helper.make_graph(
-        [helper.make_node("Identity", ["y_h"], ["then_out"])], "then", [],
+        [helper.make_node("Identity", ["y_h"], ["then_out"])],
+        "then",
+        [],
         [helper.make_tensor_value_info("then_out", TensorProto.FLOAT, None)],
     )
     else_graph = helper.make_graph(
-        [helper.make_node("Neg", ["y_h"], ["else_out"])], "else", [],
+        [helper.make_node("Neg", ["y_h"], ["else_out"])],
+        "else",
+        [],
         [helper.make_tensor_value_info("else_out", TensorProto.FLOAT, None)],
     )
     nodes = [
@@ -98,7 +114,8 @@ def lstm_with_if(seed: int = 0, hidden: int = 8, features: int = 4) -> onnx.Mode
         helper.make_node("If", ["flag"], ["state"], then_branch=then_graph, else_branch=else_graph),
     ]
     graph = helper.make_graph(
-        nodes, "lstm_if",
+        nodes,
+        "lstm_if",
         [
             helper.make_tensor_value_info("x", TensorProto.FLOAT, ["seq", "batch", features]),
             helper.make_tensor_value_info("h0", TensorProto.FLOAT, [1, "batch", hidden]),
@@ -113,7 +130,9 @@ def lstm_with_if(seed: int = 0, hidden: int = 8, features: int = 4) -> onnx.Mode
     return finish(graph)
 
 
-def transformer_block(seed: int = 0, vocab: int = 50, dim: int = 16, classes: int = 3) -> onnx.ModelProto:
+def transformer_block(
+    seed: int = 0, vocab: int = 50, dim: int = 16, classes: int = 3
+) -> onnx.ModelProto:
     """Token embedding (int64 ids, Gather) + one self-attention head + LayerNormalization +
     mean-pool classifier; dynamic [batch, seq]; two inputs (ids, mask) and two outputs."""
     rng = _rng(seed)
@@ -122,11 +141,17 @@ def transformer_block(seed: int = 0, vocab: int = 50, dim: int = 16, classes: in
         return (rng.standard_normal(shape) / np.sqrt(shape[0])).astype(np.float32)
 
     inits = [
-        _init("emb", weight(vocab, dim)), _init("wq", weight(dim, dim)), _init("wk", weight(dim, dim)),
-        _init("wv", weight(dim, dim)), _init("scale", np.array(1 / np.sqrt(dim), np.float32)),
-        _init("gamma", np.ones(dim, np.float32)), _init("beta", np.zeros(dim, np.float32)),
-        _init("head", weight(dim, classes)), _init("perm_axes", np.array([1], np.int64)),
-        _init("one", np.array(1.0, np.float32)), _init("neg", np.array(-1e4, np.float32)),
+        _init("emb", weight(vocab, dim)),
+        _init("wq", weight(dim, dim)),
+        _init("wk", weight(dim, dim)),
+        _init("wv", weight(dim, dim)),
+        _init("scale", np.array(1 / np.sqrt(dim), np.float32)),
+        _init("gamma", np.ones(dim, np.float32)),
+        _init("beta", np.zeros(dim, np.float32)),
+        _init("head", weight(dim, classes)),
+        _init("perm_axes", np.array([1], np.int64)),
+        _init("one", np.array(1.0, np.float32)),
+        _init("neg", np.array(-1e4, np.float32)),
     ]
     nodes = [
         helper.make_node("Gather", ["emb", "input_ids"], ["h"]),
@@ -149,10 +174,13 @@ def transformer_block(seed: int = 0, vocab: int = 50, dim: int = 16, classes: in
         helper.make_node("MatMul", ["pooled", "head"], ["logits"]),
     ]
     graph = helper.make_graph(
-        nodes, "transformer",
+        nodes,
+        "transformer",
         [
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "sequence"]),
-            helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "sequence"]),
+            helper.make_tensor_value_info(
+                "attention_mask", TensorProto.INT64, ["batch", "sequence"]
+            ),
         ],
         [
             helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", classes]),
@@ -170,7 +198,9 @@ def nan_model() -> onnx.ModelProto:
         helper.make_node("Sub", ["l", "l"], ["y"]),
     ]
     graph = helper.make_graph(
-        nodes, "nan", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
+        nodes,
+        "nan",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 4])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 4])],
     )
     return finish(graph)
@@ -180,8 +210,12 @@ def with_external_data(model: onnx.ModelProto, folder: Path, name: str = "model.
     """Save `model` with its initializers in `weights.bin` beside it."""
     folder.mkdir(parents=True, exist_ok=True)
     onnx.save_model(
-        model, str(folder / name), save_as_external_data=True, all_tensors_to_one_file=True,
-        location="weights.bin", size_threshold=0,
+        model,
+        str(folder / name),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location="weights.bin",
+        size_threshold=0,
     )
     return folder / name
 
@@ -218,8 +252,18 @@ def sklearn_models(folder: Path) -> dict[str, tuple[Path, Path]]:
     yd = diabetes.target.astype(np.float32)
     made = {}
     specs = {
-        "sklearn-logreg-zipmap": (make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)), x, y, {}),
-        "sklearn-forest": (RandomForestClassifier(n_estimators=10, max_depth=4, random_state=0), x, y, {"zipmap": False}),
+        "sklearn-logreg-zipmap": (
+            make_pipeline(StandardScaler(), LogisticRegression(max_iter=500)),
+            x,
+            y,
+            {},
+        ),
+        "sklearn-forest": (
+            RandomForestClassifier(n_estimators=10, max_depth=4, random_state=0),
+            x,
+            y,
+            {"zipmap": False},
+        ),
         "sklearn-svm": (SVC(random_state=0), x, y, {"zipmap": False}),
         "sklearn-gbr": (GradientBoostingRegressor(n_estimators=20, random_state=0), xd, yd, None),
     }

@@ -41,8 +41,14 @@ def test_runtime_failure_during_inference_is_one_line(tmp_path):
     model = mb.save(mb.transformer_block(vocab=5), tmp_path / "t.onnx")
     import numpy as np
 
-    np.savez(tmp_path / "e.npz", input_ids=np.full((2, 4), 99, np.int64), attention_mask=np.ones((2, 4), np.int64))
-    done = mlgate("compare", str(model), str(model), "--data", str(tmp_path / "e.npz"), "--no-memory")
+    np.savez(
+        tmp_path / "e.npz",
+        input_ids=np.full((2, 4), 99, np.int64),
+        attention_mask=np.ones((2, 4), np.int64),
+    )
+    done = mlgate(
+        "compare", str(model), str(model), "--data", str(tmp_path / "e.npz"), "--no-memory"
+    )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
     assert "inference failed" in done.stderr
@@ -51,7 +57,8 @@ def test_runtime_failure_during_inference_is_one_line(tmp_path):
 def test_help_lists_commands():
     done = mlgate("--help")
     assert done.returncode == 0
-    assert "compare" in done.stdout and "demo" in done.stdout
+    assert "compare" in done.stdout
+    assert "demo" in done.stdout
 
 
 @pytest.mark.slow

@@ -39,7 +39,10 @@ models:
     thresholds: {latency.p50: '+8%'}
 targets:
   - {name: cpu-x86, runs_on: ubuntu-latest, threads: 2}
-  - {name: gpu, runs_on: [self-hosted, gpu], providers: [CUDAExecutionProvider], allow_missing: true}
+  - name: gpu
+    runs_on: [self-hosted, gpu]
+    providers: [CUDAExecutionProvider]
+    allow_missing: true
 thresholds: {accuracy: -1pp, fidelity.cosine: '>= 0.999', size: off}
 latency: {budget_seconds: 10, confidence: 0.99}
 """,
@@ -65,7 +68,10 @@ def test_error_metric_default_is_relative():
     [
         ("modles: []", "c.yml: unknown key 'modles'; did you mean 'models'? accepted here:"),
         ("models: [{path: a, evl: {}}]", "unknown key 'models[0].evl'; did you mean 'eval'?"),
-        ("targets: [{name: cpu, threads: many}]", "targets[0].threads: Input should be a valid integer"),
+        (
+            "targets: [{name: cpu, threads: many}]",
+            "targets[0].threads: Input should be a valid integer",
+        ),
         ("targets: [{name: 'bad name'}]", "targets[0].name"),
         ("latency: {confidence: 2}", "latency.confidence"),
         ("models: [{path: a, eval: {batch_size: 0}}]", "models[0].eval.batch_size"),

@@ -60,24 +60,42 @@ def _positive_float(text: str) -> float:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mlgate", description="Gate model changes on accuracy, latency, memory and size.")
+    parser = _Parser(
+        prog="mlgate", description="Gate model changes on accuracy, latency, memory and size."
+    )
     parser.add_argument("--version", action="version", version=f"mlgate {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     cmp = sub.add_parser("compare", help="compare a base and a head model on this machine")
-    cmp.add_argument("base", help="base model: a path, or REV:path read from git (main:models/a.onnx)")
+    cmp.add_argument(
+        "base", help="base model: a path, or REV:path read from git (main:models/a.onnx)"
+    )
     cmp.add_argument("head", help="head model: a path, or REV:path")
-    cmp.add_argument("--data", type=Path, help="eval data .npz: one array per input, optional `labels`")
+    cmp.add_argument(
+        "--data", type=Path, help="eval data .npz: one array per input, optional `labels`"
+    )
     cmp.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
     cmp.add_argument("--json", dest="json_out", type=Path, help="write the results JSON here")
-    cmp.add_argument("--comment", dest="comment_out", type=Path, help="write the PR comment Markdown here")
     cmp.add_argument(
-        "--threshold", action="append", type=_threshold, default=[], metavar="METRIC=THRESHOLD",
+        "--comment", dest="comment_out", type=Path, help="write the PR comment Markdown here"
+    )
+    cmp.add_argument(
+        "--threshold",
+        action="append",
+        type=_threshold,
+        default=[],
+        metavar="METRIC=THRESHOLD",
         help="override a threshold, e.g. latency.p50=+3%% or accuracy=-1pp (repeatable)",
     )
-    cmp.add_argument("--target", action="append", default=[], help="run only this target (repeatable)")
-    cmp.add_argument("--budget-seconds", type=_positive_float, help="latency time budget per target")
-    cmp.add_argument("--no-memory", action="store_true", help="skip the peak-memory child processes")
+    cmp.add_argument(
+        "--target", action="append", default=[], help="run only this target (repeatable)"
+    )
+    cmp.add_argument(
+        "--budget-seconds", type=_positive_float, help="latency time budget per target"
+    )
+    cmp.add_argument(
+        "--no-memory", action="store_true", help="skip the peak-memory child processes"
+    )
 
     dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
     dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")

@@ -133,16 +133,16 @@ class Config(_Strict):
             **overrides,
         }
         return {
-            name: parse_threshold(text)
-            for name, text in merged.items()
-            if not _is_disabled(text)
+            name: parse_threshold(text) for name, text in merged.items() if not _is_disabled(text)
         }
 
 
 def _is_disabled(text: Any) -> bool:
     """`off`, `none`, null or YAML's `off`/`no`/`false` (parsed as False) turn a check off."""
-    return text is None or text is False or (
-        isinstance(text, str) and text.strip().lower() in _DISABLED
+    return (
+        text is None
+        or text is False
+        or (isinstance(text, str) and text.strip().lower() in _DISABLED)
     )
 
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import tempfile
 import traceback
@@ -37,7 +38,7 @@ def _one_line(text: str) -> str:
 
 def _write_crash_log(exc: BaseException) -> Path:
     fd, name = tempfile.mkstemp(prefix="mlgate-crash-", suffix=".log")
-    with open(fd, "w", encoding="utf-8") as log:
+    with os.fdopen(fd, "w", encoding="utf-8") as log:
         log.write(f"mlgate {__version__}, python {sys.version.split()[0]}\n")
         log.write("".join(traceback.format_exception(exc)))
     return Path(name)

@@ -28,7 +28,9 @@ def test_topk_and_regression_metrics():
     values = Output("y", [np.array([[1.0], [3.0]])])
     assert task_metric("mse", values, np.array([2.0, 3.0])) == 0.5
     assert task_metric("mae", values, np.array([2.0, 5.0])) == 1.5
-    assert task_metric("cosine", Output("e", [np.array([[1.0, 0.0]])]), np.array([[2.0, 0.0]])) == 1.0
+    assert (
+        task_metric("cosine", Output("e", [np.array([[1.0, 0.0]])]), np.array([[2.0, 0.0]])) == 1.0
+    )
 
 
 def test_metric_errors_say_what_is_needed():

@@ -22,19 +22,21 @@ def data(**arrays) -> EvalData:
 
 
 def test_whole_arrays_by_default():
-    batches = make_batches(data(x=np.ones((10, 3), np.float32), labels=np.arange(10)), [X], None, "m")
+    batches = make_batches(
+        data(x=np.ones((10, 3), np.float32), labels=np.arange(10)), [X], None, "m"
+    )
     assert len(batches) == 1
     assert batches[0].feeds["x"].shape == (10, 3)
     assert batches[0].labels.shape == (10,)
 
 
 def test_batching_splits_examples_and_feeds_states_and_scalars_whole():
-    arrays = dict(
-        x=np.arange(30, dtype=np.float32).reshape(10, 3),
-        h0=np.zeros((1, 4, 4), np.float32),
-        flag=np.array(True),
-        labels=np.arange(10),
-    )
+    arrays = {
+        "x": np.arange(30, dtype=np.float32).reshape(10, 3),
+        "h0": np.zeros((1, 4, 4), np.float32),
+        "flag": np.array(True),
+        "labels": np.arange(10),
+    }
     batches = make_batches(data(**arrays), [X, STATE, SCALAR], 4, "m")
     assert [b.feeds["x"].shape[0] for b in batches] == [4, 4, 2]
     assert all(b.feeds["h0"].shape == (1, 4, 4) for b in batches)
@@ -59,7 +61,7 @@ def test_string_inputs_are_accepted():
 
 def test_npy_file_is_explained(tmp_path):
     np.save(tmp_path / "x.npy", np.ones(3))
-    with pytest.raises(DataError, match="single .npy array"):
+    with pytest.raises(DataError, match=r"single \.npy array"):
         load_eval_data(tmp_path / "x.npy")
 
 

@@ -28,7 +28,9 @@ class FakeMachine:
 def test_abba_order_and_exact_pairs():
     machine = FakeMachine()
     settings = LatencySettings(budget_seconds=1.0, min_seconds=0, warmup_seconds=0, max_pairs=64)
-    samples = measure_interleaved(machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock)
+    samples = measure_interleaved(
+        machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock
+    )
     timed = machine.order[6:]  # after 3 warm-up rounds of A, B
     assert machine.order[:6] == list("ABABAB")
     assert "".join(timed[:8]) == "ABBAABBA"
@@ -51,14 +53,17 @@ def test_stops_when_the_rule_is_satisfied_at_a_checkpoint():
     samples = measure_interleaved(machine.run_base, machine.run_head, settings, rule, machine.clock)
     assert samples.stop_reason == "precise"
     assert calls[0] == 64  # first checkpoint
-    assert calls == sorted(calls) and len(calls) == 3  # 64, 96, 144: geometric
+    assert calls == sorted(calls)
+    assert len(calls) == 3
     assert samples.base.size == calls[-1]
 
 
 def test_budget_stops_sampling():
     machine = FakeMachine(base_ns=1_000_000, head_ns=1_000_000)  # 1 ms each
     settings = LatencySettings(budget_seconds=0.02, min_seconds=0, warmup_seconds=0)
-    samples = measure_interleaved(machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock)
+    samples = measure_interleaved(
+        machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock
+    )
     assert samples.stop_reason == "budget"
     assert samples.base.size == 10  # 5 blocks of 4 ms
     assert samples.seconds == 0.02
@@ -67,6 +72,8 @@ def test_budget_stops_sampling():
 def test_min_seconds_delays_the_first_decision():
     machine = FakeMachine()
     settings = LatencySettings(budget_seconds=1.0, min_seconds=0.001, warmup_seconds=0)
-    samples = measure_interleaved(machine.run_base, machine.run_head, settings, lambda b, h: True, machine.clock)
+    samples = measure_interleaved(
+        machine.run_base, machine.run_head, settings, lambda b, h: True, machine.clock
+    )
     assert samples.stop_reason == "precise"
     assert samples.seconds >= 0.001

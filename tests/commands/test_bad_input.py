@@ -4,7 +4,6 @@ and (where a results path was given) the partial results say what went wrong."""
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,7 +52,7 @@ def _symlink_out(tmp: Path) -> list[str]:
     path = mb.with_external_data(mb.matmul_chain(layers=1, width=8), tmp / "ext")
     outside = tmp / "outside.bin"
     (tmp / "ext" / "weights.bin").rename(outside)
-    os.symlink(outside, tmp / "ext" / "weights.bin")
+    (tmp / "ext" / "weights.bin").symlink_to(outside)
     return _compare(tmp, good_model(tmp), path)
 
 
@@ -77,7 +76,9 @@ def _too_new_opset(tmp: Path) -> list[str]:
 def _checker_failure(tmp: Path) -> list[str]:
     node = helper.make_node("Relu", ["missing"], ["y"])
     graph = helper.make_graph(
-        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [node],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
     )
     return _model(tmp, mb.finish(graph))
@@ -86,7 +87,9 @@ def _checker_failure(tmp: Path) -> list[str]:
 def _unknown_custom_op(tmp: Path) -> list[str]:
     node = helper.make_node("Frobnicate", ["x"], ["y"], domain="com.example")
     graph = helper.make_graph(
-        [node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+        [node],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
     )
     return _model(tmp, mb.finish(graph, {"": 17, "com.example": 1}))
@@ -116,7 +119,9 @@ def _size_limit(tmp: Path) -> list[str]:
 def _missing_output(tmp: Path) -> list[str]:
     (tmp / "c.yml").write_text("models: [{path: '**', eval: {output: nope}}]\n")
     np.savez(tmp / "eval.npz", x=np.ones((2, 8), np.float32), labels=np.zeros(2, np.int64))
-    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"), "--config", str(tmp / "c.yml"))
+    return _compare(
+        tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"), "--config", str(tmp / "c.yml")
+    )
 
 
 def _truncated(tmp: Path) -> list[str]:
@@ -127,25 +132,51 @@ def _truncated(tmp: Path) -> list[str]:
 CASES: dict[str, tuple[Case, str]] = {
     # config (point 2)
     "config-typo-key": (lambda t: _config(t, "thresholdz: {}\n"), "did you mean 'thresholds'"),
-    "config-wrong-type": (lambda t: _config(t, "latency: {budget_seconds: soon}\n"), "latency.budget_seconds"),
-    "config-bad-metric": (lambda t: _config(t, "models: [{path: a, eval: {metric: top3}}]\n"), "top1, topk:K"),
-    "config-bad-threshold": (lambda t: _config(t, "thresholds: {latency.p50: fast}\n"), "'fast' is not a threshold"),
-    "config-wrong-direction": (lambda t: _config(t, "thresholds: {latency.p50: '-5%'}\n"), "write '+5%'"),
-    "config-unknown-metric": (lambda t: _config(t, "thresholds: {latncy.p50: '+5%'}\n"), "did you mean 'latency.p50'"),
+    "config-wrong-type": (
+        lambda t: _config(t, "latency: {budget_seconds: soon}\n"),
+        "latency.budget_seconds",
+    ),
+    "config-bad-metric": (
+        lambda t: _config(t, "models: [{path: a, eval: {metric: top3}}]\n"),
+        "top1, topk:K",
+    ),
+    "config-bad-threshold": (
+        lambda t: _config(t, "thresholds: {latency.p50: fast}\n"),
+        "'fast' is not a threshold",
+    ),
+    "config-wrong-direction": (
+        lambda t: _config(t, "thresholds: {latency.p50: '-5%'}\n"),
+        "write '+5%'",
+    ),
+    "config-unknown-metric": (
+        lambda t: _config(t, "thresholds: {latncy.p50: '+5%'}\n"),
+        "did you mean 'latency.p50'",
+    ),
     "config-points-on-error-metric": (
-        lambda t: _config(t, "models: [{path: a, eval: {metric: mse}}]\nthresholds: {accuracy: -1pp}\n"),
+        lambda t: _config(
+            t, "models: [{path: a, eval: {metric: mse}}]\nthresholds: {accuracy: -1pp}\n"
+        ),
         "use a relative threshold",
     ),
     "config-yaml-syntax": (lambda t: _config(t, "models: [unclosed\n"), "invalid YAML"),
-    "config-not-mapping": (lambda t: _config(t, "- just\n- a list\n"), "top level must be a mapping"),
+    "config-not-mapping": (
+        lambda t: _config(t, "- just\n- a list\n"),
+        "top level must be a mapping",
+    ),
     "config-version": (lambda t: _config(t, "version: 2\n"), "version"),
-    "config-duplicate-targets": (lambda t: _config(t, "targets: [{name: a}, {name: a}]\n"), "unique"),
+    "config-duplicate-targets": (
+        lambda t: _config(t, "targets: [{name: a}, {name: a}]\n"),
+        "unique",
+    ),
     "config-missing-file": (
         lambda t: _compare(t, good_model(t), None, "--config", str(t / "nope.yml")),
         "config file not found",
     ),
     # model (point 3)
-    "model-missing": (lambda t: _compare(t, good_model(t), t / "nope.onnx"), "model file not found"),
+    "model-missing": (
+        lambda t: _compare(t, good_model(t), t / "nope.onnx"),
+        "model file not found",
+    ),
     "model-empty": (lambda t: _model_bytes(t, b""), "is empty"),
     "model-lfs-pointer": (
         lambda t: _model_bytes(
@@ -154,10 +185,16 @@ CASES: dict[str, tuple[Case, str]] = {
         "lfs: true",
     ),
     "model-truncated": (_truncated, "truncated"),
-    "model-garbage": (lambda t: _model_bytes(t, b"\xff\xfe not a protobuf at all \x00\x01"), "not a"),
+    "model-garbage": (
+        lambda t: _model_bytes(t, b"\xff\xfe not a protobuf at all \x00\x01"),
+        "not a",
+    ),
     "model-ir-too-new": (_too_new_ir, "IR version 99"),
     "model-opset-too-new": (_too_new_opset, "opset 99"),
-    "model-external-dotdot": (lambda t: _external(t, "../outside.bin"), "leaves the model's folder"),
+    "model-external-dotdot": (
+        lambda t: _external(t, "../outside.bin"),
+        "leaves the model's folder",
+    ),
     "model-external-absolute": (lambda t: _external(t, "/etc/passwd"), "is absolute"),
     "model-external-symlink": (_symlink_out, "outside the model's folder"),
     "model-external-missing": (lambda t: _external(t, "gone.bin"), "is missing"),
@@ -170,12 +207,17 @@ CASES: dict[str, tuple[Case, str]] = {
         "eval data not found",
     ),
     "data-not-npz": (
-        lambda t: (t / "eval.npz").write_text("x,y\n1,2\n")
-        and _compare(t, good_model(t), None, "--data", str(t / "eval.npz")),
+        lambda t: (
+            (t / "eval.npz").write_text("x,y\n1,2\n")
+            and _compare(t, good_model(t), None, "--data", str(t / "eval.npz"))
+        ),
         "not a readable .npz",
     ),
     "data-pickled": (_pickled, "pickled"),
-    "data-missing-input": (lambda t: _data(t, y=np.ones((2, 8), np.float32)), "no array for input 'x'"),
+    "data-missing-input": (
+        lambda t: _data(t, y=np.ones((2, 8), np.float32)),
+        "no array for input 'x'",
+    ),
     "data-extra-array": (
         lambda t: _data(t, x=np.ones((2, 8), np.float32), lables=np.zeros(2)),
         "array 'lables' is not an input",
@@ -187,17 +229,22 @@ CASES: dict[str, tuple[Case, str]] = {
     "data-nan-outputs": (_nan_outputs, "NaN"),
     "data-unknown-output": (_missing_output, "eval.output 'nope'"),
     # usage
-    "usage-unknown-flag": (lambda t: ["compare", "a", "b", "--frobnicate"], "unrecognized arguments"),
+    "usage-unknown-flag": (
+        lambda t: ["compare", "a", "b", "--frobnicate"],
+        "unrecognized arguments",
+    ),
     "usage-bad-threshold-flag": (
         lambda t: _compare(t, good_model(t), None, "--threshold", "latency.p50"),
         "METRIC=THRESHOLD",
     ),
     "usage-bad-threshold-value": (
-        lambda t: _compare(t, good_model(t), None, "--threshold", "latency.p50=+5"
-                           "parsecs"),
+        lambda t: _compare(t, good_model(t), None, "--threshold", "latency.p50=+5parsecs"),
         "--threshold latency.p50",
     ),
-    "usage-unknown-target": (lambda t: _compare(t, good_model(t), None, "--target", "tpu"), "no such target"),
+    "usage-unknown-target": (
+        lambda t: _compare(t, good_model(t), None, "--target", "tpu"),
+        "no such target",
+    ),
     "usage-no-command": (lambda t: [], "required"),
 }
 
@@ -220,17 +267,25 @@ def test_bad_input_exits_2_with_one_line(name, tmp_path, capsys):
     if json_out.exists():
         doc = json.loads(json_out.read_text())
         assert doc["verdict"] == "error"
-        assert doc["errors"] and expected in doc["errors"][0]
+        assert doc["errors"]
+        assert expected in doc["errors"][0]
 
 
 def test_partial_results_keep_what_was_measured(tmp_path, capsys):
     """The head model is broken: the base model's facts are still in the results."""
     bad = tmp_path / "bad.onnx"
     bad.write_bytes(b"version https://git-lfs.github.com/spec/v1\n")
-    code = main([
-        "compare", str(good_model(tmp_path)), str(bad), "--json", str(tmp_path / "r.json"),
-        "--comment", str(tmp_path / "c.md"),
-    ])
+    code = main(
+        [
+            "compare",
+            str(good_model(tmp_path)),
+            str(bad),
+            "--json",
+            str(tmp_path / "r.json"),
+            "--comment",
+            str(tmp_path / "c.md"),
+        ]
+    )
     capsys.readouterr()
     doc = json.loads((tmp_path / "r.json").read_text())
     assert code == 2

@@ -93,7 +93,8 @@ KINDS = {
     "cnn-dynamic-spatial": (lambda t: mb.save(mb.cnn(), t / "cnn.onnx"), _cnn_data),
     "lstm-if-wrong-shapes": (lambda t: mb.save(mb.lstm_with_if(), t / "lstm.onnx"), _lstm_data),
     "transformer-int64-multi-io": (
-        lambda t: mb.save(mb.transformer_block(), t / "tf.onnx"), _transformer_data
+        lambda t: mb.save(mb.transformer_block(), t / "tf.onnx"),
+        _transformer_data,
     ),
     "quantized-int8": (_quantized, _quantized_data),
     "ort-dataset-logreg-zipmap": (lambda t: _ort_dataset("logreg_iris.onnx"), _logreg_iris_data),
@@ -145,8 +146,17 @@ def test_sklearn_models_same_model_passes(kind, metric_name, sklearn_models, tmp
         + "}\n"
     )
     code, _, err = run(
-        capsys, "compare", str(model), str(model), "--data", str(data), "--config", str(config),
-        "--no-memory", "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        str(model),
+        str(model),
+        "--data",
+        str(data),
+        "--config",
+        str(config),
+        "--no-memory",
+        "--json",
+        str(tmp_path / "r.json"),
     )
     doc = results(tmp_path / "r.json")
     assert (code, err, doc["verdict"]) == (0, "", "pass")
@@ -171,9 +181,19 @@ def test_accuracy_regression_exits_1_and_comment_names_it(tmp_path, capsys):
         "thresholds: {latency.p50: off, latency.p90: off, size: off}\n"
     )
     code, out, err = run(
-        capsys, "compare", str(demo / "base.onnx"), str(demo / "head.onnx"),
-        "--data", str(demo / "eval.npz"), "--config", str(config), "--no-memory",
-        "--comment", str(tmp_path / "c.md"), "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        str(demo / "base.onnx"),
+        str(demo / "head.onnx"),
+        "--data",
+        str(demo / "eval.npz"),
+        "--config",
+        str(config),
+        "--no-memory",
+        "--comment",
+        str(tmp_path / "c.md"),
+        "--json",
+        str(tmp_path / "r.json"),
     )
     assert (code, err) == (1, "")
     doc = results(tmp_path / "r.json")
@@ -191,8 +211,17 @@ def test_thirty_percent_slower_model_exits_1_on_latency(tmp_path, fast_config, c
     base = mb.save(mb.matmul_chain(layers=10, width=256), tmp_path / "base.onnx")
     head = mb.save(mb.matmul_chain(layers=13, width=256), tmp_path / "head.onnx")
     code, _, err = run(
-        capsys, "compare", str(base), str(head), "--config", str(fast_config), "--no-memory",
-        "--comment", str(tmp_path / "c.md"), "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        str(base),
+        str(head),
+        "--config",
+        str(fast_config),
+        "--no-memory",
+        "--comment",
+        str(tmp_path / "c.md"),
+        "--json",
+        str(tmp_path / "r.json"),
     )
     doc = results(tmp_path / "r.json")
     p50 = metric(doc, "latency.p50")
@@ -205,9 +234,20 @@ def test_memory_is_measured_in_child_processes(tmp_path, fast_config, capsys):
     small = mb.save(mb.matmul_chain(layers=2, width=64), tmp_path / "small.onnx")
     large = mb.save(mb.matmul_chain(layers=8, width=1024), tmp_path / "large.onnx")
     code, _, _ = run(
-        capsys, "compare", str(small), str(large), "--config", str(fast_config),
-        "--threshold", "latency.p50=off", "--threshold", "latency.p90=off",
-        "--threshold", "size=off", "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        str(small),
+        str(large),
+        "--config",
+        str(fast_config),
+        "--threshold",
+        "latency.p50=off",
+        "--threshold",
+        "latency.p90=off",
+        "--threshold",
+        "size=off",
+        "--json",
+        str(tmp_path / "r.json"),
     )
     doc = results(tmp_path / "r.json")
     peak = metric(doc, "memory.peak")
@@ -221,8 +261,15 @@ def test_memory_is_measured_in_child_processes(tmp_path, fast_config, capsys):
 def test_external_data_model_is_loaded_from_its_folder(tmp_path, fast_config, capsys):
     path = mb.with_external_data(mb.matmul_chain(layers=2, width=64), tmp_path / "ext")
     code, _, err = run(
-        capsys, "compare", str(path), str(path), "--config", str(fast_config), "--no-memory",
-        "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        str(path),
+        str(path),
+        "--config",
+        str(fast_config),
+        "--no-memory",
+        "--json",
+        str(tmp_path / "r.json"),
     )
     doc = results(tmp_path / "r.json")
     assert (code, err) == (0, "")
@@ -251,8 +298,15 @@ def test_base_read_from_git_revision(tmp_path, fast_config, capsys):
 
     os.chdir(repo)
     code, _, err = run(
-        capsys, "compare", "main:models/net.onnx", "models/net.onnx", "--config",
-        str(fast_config), "--no-memory", "--json", str(tmp_path / "r.json"),
+        capsys,
+        "compare",
+        "main:models/net.onnx",
+        "models/net.onnx",
+        "--config",
+        str(fast_config),
+        "--no-memory",
+        "--json",
+        str(tmp_path / "r.json"),
     )
     doc = results(tmp_path / "r.json")
     assert err == ""

@@ -12,7 +12,11 @@ def est(ratio, low, high, n=1000, quantile=0.5):
 
 def sampled(ratio, low, high, p=0.001, n=1000, enough=True):
     return Observation(
-        METRICS["latency.p50"], 1.0, ratio, estimate=est(ratio, low, high, n), p_value=p,
+        METRICS["latency.p50"],
+        1.0,
+        ratio,
+        estimate=est(ratio, low, high, n),
+        p_value=p,
         enough_samples=enough,
     )
 
@@ -87,5 +91,7 @@ def test_bound_threshold_on_head_value():
 
 def test_no_threshold_means_not_gated_and_missing_means_skipped():
     assert judge(Observation(METRICS["params"], 10, 20), None).verdict == "skipped"
-    assert judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%")).verdict == "skipped"
+    assert (
+        judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%")).verdict == "skipped"
+    )
     assert judge(Observation(METRICS["size"], 0, 20), parse_threshold("+1%")).verdict == "skipped"

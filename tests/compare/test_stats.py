@@ -66,4 +66,17 @@ def test_invalid_input():
 
 def test_coefficient_of_variation():
     assert stats.coefficient_of_variation(np.full(10, 2.0)) == 0.0
-    assert stats.coefficient_of_variation(np.array([1.0, 2.0, 3.0])) == pytest.approx(0.7413, abs=1e-3)
+    assert stats.coefficient_of_variation(np.array([1.0, 2.0, 3.0])) == pytest.approx(
+        0.7413, abs=1e-3
+    )
+
+
+def test_large_samples_are_thinned_for_the_interval_but_not_the_ratio():
+    rng = np.random.default_rng(7)
+    base = 1e-3 * (1 + 0.05 * rng.standard_normal(50_000))
+    head = base * 1.02
+    estimate = stats.paired_ratio(base, head)
+    assert estimate.n == 50_000
+    assert estimate.ratio == pytest.approx(1.02)
+    assert estimate.low <= estimate.ratio <= estimate.high
+    assert estimate.low > 1.0

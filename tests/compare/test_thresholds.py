@@ -22,7 +22,9 @@ def test_parses_every_accepted_form(text, kind, value, sign, op):
     assert threshold.value == pytest.approx(value)
 
 
-@pytest.mark.parametrize("text", ["fast", "5 parsecs", "++5%", "%5", "", ">= nan", "inf%", None, True])
+@pytest.mark.parametrize(
+    "text", ["fast", "5 parsecs", "++5%", "%5", "", ">= nan", "inf%", None, True]
+)
 def test_rejects_with_accepted_forms(text):
     with pytest.raises(ThresholdSyntaxError) as info:
         parse_threshold(text)
@@ -35,5 +37,5 @@ def test_direction_is_checked_against_the_metric():
     parse_threshold("5%").check_direction(higher_is_better=True)  # unsigned: the bad way
     with pytest.raises(ThresholdSyntaxError, match="write '\\+5%'"):
         parse_threshold("-5%").check_direction(higher_is_better=False)
-    with pytest.raises(ThresholdSyntaxError, match="write '-0.5pp'"):
+    with pytest.raises(ThresholdSyntaxError, match=r"write '-0\.5pp'"):
         parse_threshold("+0.5pp").check_direction(higher_is_better=True)

@@ -39,9 +39,7 @@ def test_non_finite_numbers_become_null(tmp_path):
     results = sample_results()
     target = results.targets[0]
     metric = dataclasses.replace(target.metrics[0], change=float("nan"))
-    results = dataclasses.replace(
-        results, targets=[dataclasses.replace(target, metrics=[metric])]
-    )
+    results = dataclasses.replace(results, targets=[dataclasses.replace(target, metrics=[metric])])
     assert '"change": null' in store.dumps(results)
 
 

@@ -61,7 +61,7 @@ def collect_outputs(session: Session, batches: list[Batch], check_nan: bool = Tr
             classes[index] = keys if keys is not None else classes[index]
     outputs = [
         Output(name, arrays, classes[i])
-        for i, (name, arrays) in enumerate(zip(session.output_names, per_output))
+        for i, (name, arrays) in enumerate(zip(session.output_names, per_output, strict=True))
     ]
     if check_nan:
         for output in outputs:
@@ -127,7 +127,9 @@ def top1(output: Output, labels: np.ndarray) -> float:
 def topk(output: Output, labels: np.ndarray, k: int) -> float:
     scores = output.joined()
     if scores.dtype.kind != "f" or scores.ndim < 2:
-        raise DataError(f"topk:{k} needs class scores [N, classes]; output '{output.name}' has none")
+        raise DataError(
+            f"topk:{k} needs class scores [N, classes]; output '{output.name}' has none"
+        )
     best = np.argsort(-scores, axis=-1)[..., :k]
     if output.classes is not None:
         best = output.classes[best]
@@ -182,7 +184,7 @@ class Fidelity:
 def _pairs(base: list[Output], head: list[Output]) -> list[tuple[Output, Output]]:
     by_name = {o.name: o for o in base}
     pairs = [(by_name[o.name], o) for o in head if o.name in by_name]
-    return pairs or list(zip(base, head))
+    return pairs or list(zip(base, head, strict=False))
 
 
 def fidelity(base: list[Output], head: list[Output], metric_output: str | None) -> Fidelity:

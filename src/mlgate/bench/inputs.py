@@ -81,9 +81,7 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
     if not arrays:
         raise DataError(f"{shown} holds no arrays; it needs one array per model input")
     labels = arrays.pop(labels_key, None)
-    return EvalData(
-        path=path, display=shown, sha256=_sha256(path), arrays=arrays, labels=labels
-    )
+    return EvalData(path=path, display=shown, sha256=_sha256(path), arrays=arrays, labels=labels)
 
 
 def _shape_text(shape: Iterable[int | str | None]) -> str:
@@ -94,11 +92,10 @@ def check_array(array: np.ndarray, spec: InputSpec, where: str) -> None:
     """Raise `DataError` unless `array` fits the declared dtype, rank and fixed dims."""
     expected = spec.dtype
     if expected is None:
-        raise DataError(f"{where}: input '{spec.name}' has type {spec.type}, which is not supported")
-    if expected is np.str_:
-        ok = array.dtype.kind in "UO"
-    else:
-        ok = array.dtype == np.dtype(expected)
+        raise DataError(
+            f"{where}: input '{spec.name}' has type {spec.type}, which is not supported"
+        )
+    ok = array.dtype.kind in "UO" if expected is np.str_ else array.dtype == np.dtype(expected)
     if not ok:
         wanted = np.dtype(expected).name if expected is not np.str_ else "str"
         raise DataError(
@@ -110,7 +107,7 @@ def check_array(array: np.ndarray, spec: InputSpec, where: str) -> None:
             f"{where}: array '{spec.name}' has shape {list(array.shape)}, but the model input "
             f"expects rank {len(spec.shape)} {_shape_text(spec.shape)}"
         )
-    for axis, (got, want) in enumerate(zip(array.shape, spec.shape)):
+    for axis, (got, want) in enumerate(zip(array.shape, spec.shape, strict=False)):
         if isinstance(want, int) and want > 0 and got != want:
             raise DataError(
                 f"{where}: array '{spec.name}' has {got} at axis {axis} (shape "
@@ -174,7 +171,9 @@ def make_batches(
             f"{where}: eval.batch_size is set but no input has {count} rows along axis 0 "
             "with a dynamic first dimension; remove batch_size to feed the arrays whole"
         )
-    fixed = [s for s in inputs if s.name in split and isinstance(s.shape[0], int) and s.shape[0] > 0]
+    fixed = [
+        s for s in inputs if s.name in split and isinstance(s.shape[0], int) and s.shape[0] > 0
+    ]
     if fixed and count % batch_size:
         raise DataError(
             f"{where}: {count} examples do not divide into batches of {batch_size}, and input "
@@ -237,7 +236,7 @@ def synthetic_shape(
                 f"inputs.{spec.name} in the config has rank {len(configured)}, but input "
                 f"'{spec.name}' of {display} is {_shape_text(spec.shape)}"
             )
-        for axis, (got, want) in enumerate(zip(configured, spec.shape)):
+        for axis, (got, want) in enumerate(zip(configured, spec.shape, strict=False)):
             if isinstance(want, int) and want > 0 and got != want:
                 raise DataError(
                     f"inputs.{spec.name} in the config sets {got} at axis {axis}, but {display} "

@@ -122,7 +122,9 @@ def session_options(threads: int) -> ort.SessionOptions:
 def open_session(path: Path, target: Target, display: str) -> Session:
     try:
         inner = ort.InferenceSession(
-            str(path), sess_options=session_options(target.threads), providers=list(target.providers)
+            str(path),
+            sess_options=session_options(target.threads),
+            providers=list(target.providers),
         )
     except Exception as exc:  # onnxruntime raises its own, unexported exception types
         raise ModelError(f"onnxruntime cannot load {display}: {runtime_message(exc)}") from None
@@ -149,7 +151,9 @@ def _probe_model(ir_version: int, opsets: dict[str, int]) -> bytes:
 
 def _loads(data: bytes) -> bool:
     try:
-        ort.InferenceSession(data, sess_options=session_options(1), providers=["CPUExecutionProvider"])
+        ort.InferenceSession(
+            data, sess_options=session_options(1), providers=["CPUExecutionProvider"]
+        )
     except Exception:  # onnxruntime raises its own, unexported exception types
         return False
     return True

@@ -106,7 +106,9 @@ def _model_info(model: LoadedModel) -> tuple[ModelInfo, int]:
     return info, profile.params
 
 
-def _thresholds(config: Config, model: ModelConfig, overrides: dict[str, str]) -> dict[str, Threshold]:
+def _thresholds(
+    config: Config, model: ModelConfig, overrides: dict[str, str]
+) -> dict[str, Threshold]:
     for name, text in overrides.items():
         try:
             check_threshold(name, text)
@@ -119,9 +121,7 @@ def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConf
     known = {t.name: t for t in config.targets}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise ConfigError(
-            f"--target {unknown[0]}: no such target; configured: {', '.join(known)}"
-        )
+        raise ConfigError(f"--target {unknown[0]}: no such target; configured: {', '.join(known)}")
     return [known[n] for n in names] if names else list(config.targets)
 
 
@@ -155,8 +155,11 @@ def _run_target(
         if not target_config.allow_missing:
             raise
         skipped = TargetResult(
-            name=target.name, providers=list(target.providers), threads=target.threads,
-            verdict="skipped", notes=[f"skipped (allow_missing): {exc}"],
+            name=target.name,
+            providers=list(target.providers),
+            threads=target.threads,
+            verdict="skipped",
+            notes=[f"skipped (allow_missing): {exc}"],
         )
         return skipped, 0, 0
     latency = config.latency
@@ -179,10 +182,18 @@ def _run_target(
     )
     measured = measure_pair(run, progress.step)
     result = evaluate_target(
-        target.name, list(target.providers), target.threads, measured.measured, thresholds,
+        target.name,
+        list(target.providers),
+        target.threads,
+        measured.measured,
+        thresholds,
         latency.confidence,
     )
-    return dataclasses.replace(result, latency=measured.latency), measured.examples, measured.batches
+    return (
+        dataclasses.replace(result, latency=measured.latency),
+        measured.examples,
+        measured.batches,
+    )
 
 
 def _write(results: Results, options: CompareOptions) -> list[Path]:
@@ -213,8 +224,15 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
     data = _eval_data(options, model_config, config, origin)
     for target_config in targets:
         result, examples, batches = _run_target(
-            target_config, (base, head), (base_params, head_params), data, model_config, config,
-            thresholds, options, progress,
+            target_config,
+            (base, head),
+            (base_params, head_params),
+            data,
+            model_config,
+            config,
+            thresholds,
+            options,
+            progress,
         )
         partial.targets.append(result)
         if data is not None and partial.eval is None and examples:

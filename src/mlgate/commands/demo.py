@@ -24,7 +24,9 @@ class DemoOutcome:
     folder: Path
 
 
-def demo(out: Path, progress: Progress | None = None, budget_seconds: float | None = None) -> DemoOutcome:
+def demo(
+    out: Path, progress: Progress | None = None, budget_seconds: float | None = None
+) -> DemoOutcome:
     out.mkdir(parents=True, exist_ok=True)
     bundled = resources.files("mlgate.demo")
     for name in DEMO_FILES:

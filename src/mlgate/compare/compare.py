@@ -3,7 +3,7 @@ overall verdict. Pure: no I/O, no clocks; the bench layer fills `Measured`."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,9 +55,7 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
     p_value = stats.rank_test(base, head)
     observations = []
     for name, quantile in LATENCY_QUANTILES.items():
-        estimate = stats.paired_ratio(
-            base, head, quantile, confidence, n_resamples=FINAL_RESAMPLES
-        )
+        estimate = stats.paired_ratio(base, head, quantile, confidence, n_resamples=FINAL_RESAMPLES)
         enough = estimate.n >= stats.min_samples_for(quantile)
         observations.append(
             Observation(
@@ -145,7 +143,8 @@ def evaluate_target(
 ) -> TargetResult:
     alpha = 1.0 - confidence
     metrics = [
-        judge(obs, thresholds.get(obs.spec.name), alpha) for obs in observations(measured, confidence)
+        judge(obs, thresholds.get(obs.spec.name), alpha)
+        for obs in observations(measured, confidence)
     ]
     return TargetResult(
         name=name,
@@ -163,7 +162,9 @@ def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVe
     return "fail" if any(t.verdict == "fail" for t in targets) else "pass"
 
 
-def latency_stop_rule(thresholds: Mapping[str, Threshold], confidence: float):
+def latency_stop_rule(
+    thresholds: Mapping[str, Threshold], confidence: float
+) -> Callable[[np.ndarray, np.ndarray], bool]:
     """A stop rule for adaptive sampling: stop once every gated latency quantile with enough
     samples has a decided verdict (pass, fail or improved), not `inconclusive`."""
     gated = {
@@ -174,15 +175,19 @@ def latency_stop_rule(thresholds: Mapping[str, Threshold], confidence: float):
     alpha = 1.0 - confidence
 
     def decided(base: np.ndarray, head: np.ndarray) -> bool:
+        if any(base.size < stats.min_samples_for(q) for q, _ in gated.values()):
+            return False
+        if not gated:
+            return True
         p_value = stats.rank_test(base, head)
-        for name, (quantile, threshold) in gated.items():
-            if base.size < stats.min_samples_for(quantile):
-                return False
-            estimate = stats.paired_ratio(
-                base, head, quantile, confidence, n_resamples=CHECKPOINT_RESAMPLES
+        quantiles = tuple(q for q, _ in gated.values())
+        estimates = stats.paired_ratios(
+            base, head, quantiles, confidence, n_resamples=CHECKPOINT_RESAMPLES
+        )
+        for (name, (_, threshold)), estimate in zip(gated.items(), estimates, strict=True):
+            obs = Observation(
+                METRICS[name], estimate.base, estimate.head, estimate=estimate, p_value=p_value
             )
-            obs = Observation(METRICS[name], estimate.base, estimate.head, estimate=estimate,
-                              p_value=p_value)
             if judge(obs, threshold, alpha).verdict == "inconclusive":
                 return False
         return True

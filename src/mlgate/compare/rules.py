@@ -31,7 +31,9 @@ class Observation:
 
     @property
     def better_up(self) -> bool:
-        return self.spec.higher_is_better if self.higher_is_better is None else self.higher_is_better
+        return (
+            self.spec.higher_is_better if self.higher_is_better is None else self.higher_is_better
+        )
 
 
 def _relative(base: float | None, head: float | None) -> float | None:
@@ -97,9 +99,7 @@ def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tupl
     return "inconclusive", f"interval too wide to decide; this run could detect changes ≥{mde:.1%}"
 
 
-def judge(
-    obs: Observation, threshold: Threshold | None, alpha: float = 0.05
-) -> MetricResult:
+def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) -> MetricResult:
     """Apply `threshold` to `obs`; no threshold means shown but not gated (`skipped`)."""
     est = obs.estimate
     change = est.change if est is not None else _relative(obs.base, obs.head)

@@ -5,7 +5,6 @@ read into memory here (onnxruntime reads them itself, from the validated folder)
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,7 +72,11 @@ def external_locations(proto: onnx.ModelProto) -> list[tuple[str, int, int | Non
         info = {entry.key: entry.value for entry in tensor.external_data}
         length = info.get("length")
         found.append(
-            (info.get("location", ""), int(info.get("offset", 0) or 0), int(length) if length else None)
+            (
+                info.get("location", ""),
+                int(info.get("offset", 0) or 0),
+                int(length) if length else None,
+            )
         )
     return found
 
@@ -83,10 +86,12 @@ def safe_external_path(folder: Path, location: str, display: str) -> Path:
     hint = "external data must be stored in files inside the model's folder"
     if not location:
         raise ModelError(f"{display}: an initializer is marked external but names no file")
-    if os.path.isabs(location) or location.startswith(("\\", "/")) or ":" in location:
+    if Path(location).is_absolute() or location.startswith(("\\", "/")) or ":" in location:
         raise ModelError(f"{display}: external data path '{location}' is absolute; {hint}")
     if ".." in Path(location).parts or ".." in location.replace("\\", "/").split("/"):
-        raise ModelError(f"{display}: external data path '{location}' leaves the model's folder; {hint}")
+        raise ModelError(
+            f"{display}: external data path '{location}' leaves the model's folder; {hint}"
+        )
     root = folder.resolve()
     target = (folder / location).resolve()
     if root != target and root not in target.parents:

@@ -15,7 +15,10 @@ from mlgate.render.view import report_view
 from mlgate.results.schema import Results
 
 COMMENT_LIMIT = 65_536  # GitHub's maximum issue-comment body
-_TRUNCATED = "\n\n… comment truncated to fit GitHub's limit; the full results are in the job summary and the results JSON.\n"
+_TRUNCATED = (
+    "\n\n… comment truncated to fit GitHub's limit; the full results are in the job summary "
+    "and the results JSON.\n"
+)
 
 
 @functools.cache

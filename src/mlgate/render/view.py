@@ -86,9 +86,13 @@ def _short_change(metric: MetricResult) -> str:
 
 
 def failure_sentence(metric: MetricResult) -> str:
-    parts = [_short_change(metric) if metric.base is not None else fmt.value(metric.unit, metric.head)]
+    parts = [
+        _short_change(metric) if metric.base is not None else fmt.value(metric.unit, metric.head)
+    ]
     if metric.ci is not None:
-        parts.append(f"95% CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])}")
+        parts.append(
+            f"95% CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])}"
+        )
     if metric.threshold:
         parts.append(f"threshold {metric.threshold}")
     return f"{label(metric)} ({', '.join(parts)})"
@@ -126,7 +130,9 @@ def _trust_lines(target: TargetResult) -> list[str]:
         lines.append(f"A/A noise on this machine (base vs base, median): ±{latency.aa_noise:.1%}.")
     p50 = next((m for m in target.metrics if m.name == "latency.p50"), None)
     if p50 is not None and p50.min_detectable_change is not None:
-        lines.append(f"Smallest latency change this run could detect: {p50.min_detectable_change:.1%}.")
+        lines.append(
+            f"Smallest latency change this run could detect: {p50.min_detectable_change:.1%}."
+        )
     return lines
 
 
