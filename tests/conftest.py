@@ -33,3 +33,15 @@ def fast_config(tmp_path: Path) -> Path:
     path = tmp_path / "fast.yml"
     path.write_text(FAST_CONFIG)
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """`gpu` tests skip visibly (with the reason in the summary) where CUDA is not installed."""
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        return
+    skip = pytest.mark.skip(reason="needs CUDAExecutionProvider (onnxruntime-gpu and a GPU)")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip)

@@ -277,3 +277,44 @@ def sklearn_models(folder: Path) -> dict[str, tuple[Path, Path]]:
         np.savez(data, X=features, labels=target)
         made[kind] = (path, data)
     return made
+
+
+def loop_accumulate(width: int = 8) -> onnx.ModelProto:
+    """A Loop that adds `x @ W` to an accumulator `trip` times (trip count is an int64 input)."""
+    rng = _rng(5)
+    weight = (rng.standard_normal((width, width)) * 0.1).astype(np.float32)
+    body = helper.make_graph(
+        [
+            helper.make_node("Identity", ["cond_in"], ["cond_out"]),
+            helper.make_node("MatMul", ["x", "W"], ["xw"]),
+            helper.make_node("Add", ["acc_in", "xw"], ["acc_out"]),
+        ],
+        "body",
+        [
+            helper.make_tensor_value_info("i", TensorProto.INT64, []),
+            helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_in", TensorProto.FLOAT, None),
+        ],
+        [
+            helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+            helper.make_tensor_value_info("acc_out", TensorProto.FLOAT, None),
+        ],
+    )
+    nodes = [
+        helper.make_node(
+            "Constant", [], ["cond"], value=helper.make_tensor("c", TensorProto.BOOL, [], [True])
+        ),
+        helper.make_node("Mul", ["x", "zero"], ["acc0"]),
+        helper.make_node("Loop", ["trip", "cond", "acc0"], ["acc"], body=body),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "loop",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", width]),
+            helper.make_tensor_value_info("trip", TensorProto.INT64, []),
+        ],
+        [helper.make_tensor_value_info("acc", TensorProto.FLOAT, ["batch", width])],
+        [_init("W", weight), _init("zero", np.array(0.0, np.float32))],
+    )
+    return finish(graph)

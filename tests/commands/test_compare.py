@@ -85,6 +85,12 @@ def _sigmoid_data(path: Path) -> Path:
     return path
 
 
+def _loop_data(path: Path) -> Path:
+    rng = np.random.default_rng(6)
+    np.savez(path, x=rng.standard_normal((4, 8)).astype(np.float32), trip=np.array(3, np.int64))
+    return path
+
+
 def _ort_dataset(name: str) -> Path:
     return Path(onnxruntime.__file__).parent / "datasets" / name
 
@@ -97,6 +103,10 @@ KINDS = {
         _transformer_data,
     ),
     "quantized-int8": (_quantized, _quantized_data),
+    "loop-subgraph-scalar-int64": (
+        lambda t: mb.save(mb.loop_accumulate(), t / "loop.onnx"),
+        _loop_data,
+    ),
     "ort-dataset-logreg-zipmap": (lambda t: _ort_dataset("logreg_iris.onnx"), _logreg_iris_data),
     "ort-dataset-sigmoid": (lambda t: _ort_dataset("sigmoid.onnx"), _sigmoid_data),
 }
@@ -322,3 +332,59 @@ def test_demo_model_onnx_checker_clean():
     for name in ("base.onnx", "head.onnx"):
         with resources.as_file(resources.files("mlgate.demo") / name) as path:
             onnx.checker.check_model(str(path))
+
+
+def test_missing_execution_provider_is_a_clear_error_or_a_skip(tmp_path, capsys):
+    model = mb.save(mb.matmul_chain(layers=1, width=8), tmp_path / "m.onnx")
+    config = tmp_path / "c.yml"
+    config.write_text("targets: [{name: gpu, providers: [NoSuchExecutionProvider]}]\n")
+    code, _, err = run(capsys, "compare", str(model), str(model), "--config", str(config))
+    assert code == 2
+    assert "target 'gpu' needs NoSuchExecutionProvider" in err
+    assert "CPUExecutionProvider" in err  # names what is installed
+    config.write_text(
+        "latency: {budget_seconds: 2, min_seconds: 0.1, warmup_seconds: 0.01}\n"
+        "targets:\n  - {name: cpu}\n"
+        "  - {name: gpu, providers: [NoSuchExecutionProvider], allow_missing: true}\n"
+    )
+    code, _, err = run(
+        capsys,
+        "compare",
+        str(model),
+        str(model),
+        "--config",
+        str(config),
+        "--no-memory",
+        "--json",
+        str(tmp_path / "r.json"),
+        "--comment",
+        str(tmp_path / "c.md"),
+    )
+    doc = results(tmp_path / "r.json")
+    assert (code, err) == (0, "")
+    assert [t["verdict"] for t in doc["targets"]] == ["pass", "skipped"]
+    assert "allow_missing" in doc["targets"][1]["notes"][0]
+    assert "### ➖ gpu" in (tmp_path / "c.md").read_text()
+
+
+@pytest.mark.gpu
+def test_cuda_target_compares_on_the_gpu(tmp_path, capsys):
+    model = mb.save(mb.matmul_chain(layers=4, width=512), tmp_path / "m.onnx")
+    config = tmp_path / "c.yml"
+    config.write_text(
+        "latency: {budget_seconds: 5, min_seconds: 0.5, warmup_seconds: 0.2}\n"
+        "targets: [{name: gpu, providers: [CUDAExecutionProvider, CPUExecutionProvider]}]\n"
+    )
+    code, _, err = run(
+        capsys,
+        "compare",
+        str(model),
+        str(model),
+        "--config",
+        str(config),
+        "--json",
+        str(tmp_path / "r.json"),
+    )
+    doc = results(tmp_path / "r.json")
+    assert (code, err, doc["verdict"]) == (0, "", "pass")
+    assert doc["targets"][0]["providers"][0] == "CUDAExecutionProvider"
