@@ -35,9 +35,14 @@ def median_latency(path: Path, runs: int = 200) -> float:
 def model_with_latency(
     folder: Path, seconds: float, name: str = "model.onnx"
 ) -> tuple[Path, float]:
-    """A MatMul chain whose median single-thread latency is close to `seconds`."""
-    probe = mb.save(mb.matmul_chain(layers=4, width=WIDTH, batch=1), folder / "probe.onnx")
-    per_layer = median_latency(probe) / 4
-    layers = max(1, round(seconds / per_layer))
-    path = mb.save(mb.matmul_chain(layers=layers, width=WIDTH, batch=1), folder / name)
+    """A MatMul chain whose median single-thread latency is close to `seconds` (latency is
+    not linear in depth once weights outgrow the caches, so the depth is refined)."""
+    layers = 4
+    path = folder / name
+    for _ in range(6):
+        mb.save(mb.matmul_chain(layers=layers, width=WIDTH, batch=1), path)
+        measured = median_latency(path)
+        if abs(measured / seconds - 1) < 0.1:
+            break
+        layers = max(1, round(layers * seconds / measured))
     return path, median_latency(path)
