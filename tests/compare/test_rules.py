@@ -77,7 +77,7 @@ def test_size_and_memory_noise_floor():
     size = Observation(METRICS["size"], 1000, 1200)
     assert judge(size, parse_threshold("+10%")).verdict == "fail"
     mib = 1024 * 1024
-    small = Observation(METRICS["memory.peak"], 1 * mib, 2 * mib)  # +100%, but 1 MiB
+    small = Observation(METRICS["memory.peak"], 4 * mib, 8 * mib)  # +100%, but 4 MiB
     assert judge(small, parse_threshold("+10%")).verdict == "pass"
     large = Observation(METRICS["memory.peak"], 100 * mib, 120 * mib)
     assert judge(large, parse_threshold("+10%")).verdict == "fail"

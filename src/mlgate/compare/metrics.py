@@ -18,6 +18,8 @@ class MetricSpec:
 
 
 _MIB = 1024 * 1024
+# onnxruntime's CPU arena grows in chunks: the same model measured in two fresh processes
+# was seen to differ by exactly 4 MiB (32 MiB of weights). Memory changes under 8 MiB never fail.
 
 METRICS: dict[str, MetricSpec] = {
     spec.name: spec
@@ -46,7 +48,7 @@ METRICS: dict[str, MetricSpec] = {
             False,
             "+10%",
             "peak resident memory added by session creation and inference",
-            noise_floor=2 * _MIB,
+            noise_floor=8 * _MIB,
         ),
         MetricSpec(
             "memory.session",
@@ -54,7 +56,7 @@ METRICS: dict[str, MetricSpec] = {
             False,
             None,
             "peak resident memory added by session creation",
-            noise_floor=2 * _MIB,
+            noise_floor=8 * _MIB,
         ),
         MetricSpec("size", "bytes", False, "+10%", "model file size, external data included"),
         MetricSpec("params", "count", False, None, "parameter count (initializer elements)"),
