@@ -97,6 +97,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-memory", action="store_true", help="skip the peak-memory child processes"
     )
 
+    cal = sub.add_parser(
+        "calibrate", help="measure A/A latency noise on this machine and suggest thresholds"
+    )
+    cal.add_argument(
+        "model", nargs="?", type=Path, help="model to time (default: a ~1 ms reference)"
+    )
+    cal.add_argument("--data", type=Path, help="eval data .npz; its first batch is timed")
+    cal.add_argument("--config", type=Path, help="config file (targets, warm-up)")
+    cal.add_argument("--target", help="configured target to calibrate (default: the first)")
+    cal.add_argument("--trials", type=int, default=20, help="A/A comparisons to run (default 20)")
+    cal.add_argument(
+        "--seconds", type=_positive_float, default=2.0, help="sampling time per trial (default 2)"
+    )
+    cal.add_argument(
+        "--false-alarm-rate",
+        type=_positive_float,
+        default=0.01,
+        help="target share of A/A comparisons that may fail (default 0.01)",
+    )
+    cal.add_argument("--json", dest="json_out", type=Path, help="write the calibration JSON here")
+
     dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
     dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")
     dem.add_argument("--budget-seconds", type=_positive_float, help="latency time budget")
@@ -127,6 +148,24 @@ def _run(args: argparse.Namespace) -> int:
         for path in outcome.written:
             sys.stdout.write(f"wrote {path}\n")
         return outcome.exit_code
+    if args.command == "calibrate":
+        from mlgate.commands.calibrate import CalibrateOptions, calibrate
+
+        calibrated = calibrate(
+            CalibrateOptions(
+                model=args.model,
+                data=args.data,
+                config=args.config,
+                target=args.target,
+                trials=args.trials,
+                seconds=args.seconds,
+                false_alarm_rate=args.false_alarm_rate,
+                json_out=args.json_out,
+            ),
+            progress,
+        )
+        sys.stdout.write(calibrated.summary)
+        return calibrated.exit_code
     from mlgate.commands.demo import demo
 
     result = demo(args.out, progress, args.budget_seconds)

@@ -388,3 +388,33 @@ def test_cuda_target_compares_on_the_gpu(tmp_path, capsys):
     doc = results(tmp_path / "r.json")
     assert (code, err, doc["verdict"]) == (0, "", "pass")
     assert doc["targets"][0]["providers"][0] == "CUDAExecutionProvider"
+
+
+def test_calibrate_suggests_thresholds(tmp_path, capsys):
+    model = mb.save(mb.matmul_chain(layers=2, width=128), tmp_path / "m.onnx")
+    code, out, err = run(
+        capsys,
+        "calibrate",
+        str(model),
+        "--trials",
+        "3",
+        "--seconds",
+        "0.3",
+        "--json",
+        str(tmp_path / "cal.json"),
+    )
+    assert (code, err) == (0, "")
+    assert "A/A calibration of" in out
+    assert 'latency.p50: "+' in out
+    doc = results(tmp_path / "cal.json")
+    assert doc["calibration"]["trials"] == 3
+    suggested = doc["suggested_thresholds"]["latency.p50"]
+    assert suggested.startswith("+")
+    assert suggested.endswith("%")
+    assert float(suggested[1:-1]) >= 0.5
+
+
+def test_calibrate_rejects_bad_options(tmp_path, capsys):
+    code, _, err = run(capsys, "calibrate", "--trials", "1")
+    assert code == 2
+    assert "--trials must be at least 2" in err

@@ -98,6 +98,20 @@ def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memor
     return convert(profiles[0]), convert(profiles[1])
 
 
+def latency_feeds(
+    session: Session,
+    model: LoadedModel,
+    data: EvalData | None,
+    batch_size: int | None,
+    input_shapes: Mapping[str, list[int]],
+) -> tuple[dict[str, np.ndarray], str]:
+    """Inputs for timing: the first eval batch, else seeded synthetic inputs."""
+    if data is not None:
+        return make_batches(data, session.inputs, batch_size, model.display)[0].feeds, "eval"
+    bounds = index_bounds(model.proto)
+    return synthetic_feeds(session.inputs, input_shapes, model.display, bounds), "synthetic"
+
+
 def _examples_in(feeds: dict[str, np.ndarray]) -> int:
     leading = [a.shape[0] for a in feeds.values() if a.ndim > 0]
     return min(leading) if leading else 1
@@ -120,12 +134,8 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         source = "eval"
     else:
         feeds = (
-            synthetic_feeds(
-                base.inputs, run.input_shapes, run.base.display, index_bounds(run.base.proto)
-            ),
-            synthetic_feeds(
-                head.inputs, run.input_shapes, run.head.display, index_bounds(run.head.proto)
-            ),
+            latency_feeds(base, run.base, None, None, run.input_shapes)[0],
+            latency_feeds(head, run.head, None, None, run.input_shapes)[0],
         )
         source = "synthetic"
         # One run each so that a broken model fails here, with a clear message.

@@ -10,6 +10,7 @@ import functools
 
 import jinja2
 
+from mlgate.compare.calibration import Calibration
 from mlgate.render.markdown import code_span, finalize
 from mlgate.render.view import report_view
 from mlgate.results.schema import Results
@@ -60,3 +61,17 @@ def render_comment(results: Results, limit: int = COMMENT_LIMIT) -> str:
 def render_summary(results: Results) -> str:
     """The terminal summary: plain text."""
     return text_env().get_template("summary.txt.j2").render(r=report_view(results)) + "\n"
+
+
+def render_calibration(calibration: Calibration, target: str, model: str) -> str:
+    """The terminal report of `mlgate calibrate`."""
+    template = text_env().get_template("calibrate.txt.j2")
+    return (
+        template.render(
+            c=calibration,
+            target=target,
+            model=model,
+            thresholds=calibration.suggested_thresholds(),
+        )
+        + "\n"
+    )
