@@ -30,7 +30,7 @@ from mlgate.bench.environment import cpu_model
 from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.session import Target, open_session
 from mlgate.commands.compare import CompareOptions, compare
-from mlgate.compare.stats import paired_ratio
+from mlgate.compare.stats import clustered_ratios
 from mlgate.model.reference import WIDTH, write_reference_model
 
 TARGETS = (0.02, 0.05, 0.10, 0.20)
@@ -65,14 +65,19 @@ def with_side_branch(base: Path, width: int, out: Path) -> Path:
     return out
 
 
-def measured_slowdown(base: Path, head: Path, seconds: float = 4.0) -> tuple[float, float, float]:
-    """(change, low, high) of the median, from one long interleaved run."""
+def measured_slowdown(base: Path, head: Path, seconds: float = 6.0) -> tuple[float, float, float]:
+    """(change, low, high) of the median, from one long segmented interleaved run."""
     feeds = {"x": np.random.default_rng(0).standard_normal((1, WIDTH)).astype(np.float32)}
-    a = open_session(base, CPU, "base").runner(feeds)
-    b = open_session(head, CPU, "head").runner(feeds)
+
+    def make(_: int):
+        return (
+            open_session(base, CPU, "base").runner(feeds),
+            open_session(head, CPU, "head").runner(feeds),
+        )
+
     settings = LatencySettings(budget_seconds=seconds, min_seconds=seconds, warmup_seconds=0.5)
-    samples = measure_interleaved(a, b, settings, lambda x, y: False)
-    estimate = paired_ratio(samples.base, samples.head, 0.5, n_resamples=500)
+    samples = measure_interleaved(make, settings, lambda *_: False)
+    (estimate,) = clustered_ratios(samples.base, samples.head, samples.segment, (0.5,))
     return estimate.change, estimate.low - 1, estimate.high - 1
 
 

@@ -39,7 +39,9 @@ def loop_overhead_ns(pairs: int = 20_000, rounds: int = 9) -> float:
     def noop() -> None:
         return None
 
-    settings = LatencySettings(budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=pairs)
+    settings = LatencySettings(
+        budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=pairs, segment_seconds=600
+    )
     calls = 2 * pairs + 6
     costs = []
     for _ in range(rounds):
@@ -48,7 +50,7 @@ def loop_overhead_ns(pairs: int = 20_000, rounds: int = 9) -> float:
             noop()
         bare = time.perf_counter_ns() - start
         start = time.perf_counter_ns()
-        measure_interleaved(noop, noop, settings, lambda b, h: False)
+        measure_interleaved(lambda _: (noop, noop), settings, lambda *_: False)
         ours = time.perf_counter_ns() - start
         costs.append((ours - bare) / calls)
     return float(np.median(costs))
@@ -64,7 +66,9 @@ def run_loops(path: Path, pairs: int = 300, rounds: int = 12) -> tuple[float, fl
     def runner():
         return session.run(names, feeds)
 
-    settings = LatencySettings(budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=pairs)
+    settings = LatencySettings(
+        budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=pairs, segment_seconds=600
+    )
     calls = 2 * pairs + 6
     bare, ours = [], []
     for index in range(rounds):
@@ -75,7 +79,7 @@ def run_loops(path: Path, pairs: int = 300, rounds: int = 12) -> tuple[float, fl
                     runner()
                 bare.append((time.perf_counter() - start) / calls)
             else:
-                measure_interleaved(runner, runner, settings, lambda b, h: False)
+                measure_interleaved(lambda _: (runner, runner), settings, lambda *_: False)
                 ours.append((time.perf_counter() - start) / calls)
     return float(np.median(bare)), float(np.median(ours))
 

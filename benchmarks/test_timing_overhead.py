@@ -41,10 +41,12 @@ def test_mlgate_timing_loop(benchmark, session, feeds):
     def runner():
         return session.run(names, feeds)
 
-    settings = LatencySettings(budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=PAIRS)
+    settings = LatencySettings(
+        budget_seconds=600, min_seconds=0, warmup_seconds=0, max_pairs=PAIRS, segment_seconds=600
+    )
 
     def loop():
-        samples = measure_interleaved(runner, runner, settings, lambda b, h: False)
+        samples = measure_interleaved(lambda _: (runner, runner), settings, lambda *_: False)
         assert samples.base.size == PAIRS
 
     # 2 x PAIRS timed runs plus the protocol's 2 x 3 warm-up runs

@@ -6,15 +6,23 @@ from mlgate.bench.latency import LatencySettings, measure_interleaved
 
 
 class FakeMachine:
-    """A clock that only moves when a model runs; base costs 1000 ns, head 1100 ns."""
+    """A clock that only moves when a model runs or a session opens; base runs cost 1000 ns,
+    head runs 1100 ns, opening a pair 50 µs."""
 
-    def __init__(self, base_ns=1000, head_ns=1100):
+    def __init__(self, base_ns=1000, head_ns=1100, open_ns=50_000):
         self.now = 0
         self.order: list[str] = []
-        self.base_ns, self.head_ns = base_ns, head_ns
+        self.opened: list[int] = []
+        self.base_ns, self.head_ns, self.open_ns = base_ns, head_ns, open_ns
 
     def clock(self) -> int:
         return self.now
+
+    def make(self, segment: int):
+        self.opened.append(segment)
+        self.order.append("|")
+        self.now += self.open_ns
+        return self.run_base, self.run_head
 
     def run_base(self) -> None:
         self.order.append("A")
@@ -25,55 +33,73 @@ class FakeMachine:
         self.now += self.head_ns
 
 
-def test_abba_order_and_exact_pairs():
+def settings(**overrides) -> LatencySettings:
+    values = {
+        "budget_seconds": 1.0,
+        "min_seconds": 0,
+        "warmup_seconds": 0,
+        "segment_seconds": 0.001,
+    }
+    return LatencySettings(**{**values, **overrides})
+
+
+def test_abba_order_exact_pairs_and_fresh_sessions_per_segment():
     machine = FakeMachine()
-    settings = LatencySettings(budget_seconds=1.0, min_seconds=0, warmup_seconds=0, max_pairs=64)
     samples = measure_interleaved(
-        machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock
+        machine.make, settings(max_pairs=1000), lambda *_: False, machine.clock
     )
-    timed = machine.order[6:]  # after 3 warm-up rounds of A, B
-    assert machine.order[:6] == list("ABABAB")
-    assert "".join(timed[:8]) == "ABBAABBA"
-    assert samples.base.size == samples.head.size == 64
+    sequence = "".join(machine.order)
+    first_segment = sequence.split("|")[1]
+    assert first_segment.startswith("ABABAB" + "ABBAABBA")  # 3 warm-up rounds, then ABBA
+    assert samples.base.size == samples.head.size == 1000
     assert np.all(samples.base == 1e-6)
     assert np.all(samples.head == 1.1e-6)
     assert samples.stop_reason == "max_pairs"
-    assert samples.aa_first.size == 32
+    assert machine.opened == list(range(samples.segments))
+    assert samples.segments > 1
+    # every segment's pairs carry its id, in time order
+    assert np.all(np.diff(samples.segment[: samples.segment.size // 2]) >= 0)
 
 
-def test_stops_when_the_rule_is_satisfied_at_a_checkpoint():
+def test_segments_last_at_least_as_long_as_opening_took():
+    machine = FakeMachine(open_ns=5_000_000)  # 5 ms to open, segments asked to be 1 ms
+    samples = measure_interleaved(
+        machine.make, settings(budget_seconds=0.05), lambda *_: False, machine.clock
+    )
+    per_segment = np.bincount(samples.segment)[:-1]  # the last one is cut by the budget
+    assert per_segment.min() >= 2 * (5_000_000 // 4200)  # ~5 ms of 4.2 µs blocks, 2 pairs each
+
+
+def test_stop_rule_is_asked_between_segments_only_after_the_minimum():
     machine = FakeMachine()
-    calls = []
+    asked = []
 
-    def rule(base, head):
-        calls.append(base.size)
-        return base.size >= 100
+    def rule(base, head, segment):
+        asked.append(int(segment.max()) + 1)
+        return len(asked) == 3
 
-    settings = LatencySettings(budget_seconds=10.0, min_seconds=0, warmup_seconds=0)
-    samples = measure_interleaved(machine.run_base, machine.run_head, settings, rule, machine.clock)
+    samples = measure_interleaved(machine.make, settings(min_segments=6), rule, machine.clock)
     assert samples.stop_reason == "precise"
-    assert calls[0] == 64  # first checkpoint
-    assert calls == sorted(calls)
-    assert len(calls) == 3
-    assert samples.base.size == calls[-1]
+    assert asked == [6, 7, 8]
+    assert samples.segments == 8
 
 
 def test_budget_stops_sampling():
-    machine = FakeMachine(base_ns=1_000_000, head_ns=1_000_000)  # 1 ms each
-    settings = LatencySettings(budget_seconds=0.02, min_seconds=0, warmup_seconds=0)
+    machine = FakeMachine(base_ns=1_000_000, head_ns=1_000_000, open_ns=0)  # 1 ms each
     samples = measure_interleaved(
-        machine.run_base, machine.run_head, settings, lambda b, h: False, machine.clock
+        machine.make,
+        settings(budget_seconds=0.02, segment_seconds=1.0),
+        lambda *_: False,
+        machine.clock,
     )
     assert samples.stop_reason == "budget"
-    assert samples.base.size == 10  # 5 blocks of 4 ms
-    assert samples.seconds == 0.02
+    assert samples.seconds <= 0.02 + 0.004 + 1e-9  # ends with the block that crossed it
 
 
 def test_min_seconds_delays_the_first_decision():
     machine = FakeMachine()
-    settings = LatencySettings(budget_seconds=1.0, min_seconds=0.001, warmup_seconds=0)
     samples = measure_interleaved(
-        machine.run_base, machine.run_head, settings, lambda b, h: True, machine.clock
+        machine.make, settings(min_seconds=0.01, min_segments=1), lambda *_: True, machine.clock
     )
     assert samples.stop_reason == "precise"
-    assert samples.seconds >= 0.001
+    assert samples.seconds >= 0.01

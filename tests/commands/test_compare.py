@@ -20,8 +20,19 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "src/mlgate/schemas/results.schema.json").read_text()
+)
+
+
 def results(path: Path) -> dict:
-    return json.loads(path.read_text())
+    """The results document, validated against the published JSON Schema."""
+    import jsonschema
+
+    document = json.loads(path.read_text())
+    if "schema_version" in document:
+        jsonschema.validate(document, SCHEMA)
+    return document
 
 
 def metric(doc: dict, name: str, target: int = 0) -> dict:

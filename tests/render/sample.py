@@ -148,12 +148,14 @@ def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> 
         metrics=_metrics(fail),
         latency=LatencyInfo(
             pairs=1240,
+            segments=24,
             seconds=24.0,
             input_source="eval",
             input_shapes={"X": [1, 64]},
             warmup_runs=50,
             stop_reason="precise",
             aa_noise=0.007,
+            layout_noise=0.012,
         ),
     )
     return Results(

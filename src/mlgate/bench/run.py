@@ -11,11 +11,18 @@ import numpy as np
 
 from mlgate.bench.accuracy import collect_outputs, fidelity, pick_output, task_metric
 from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
-from mlgate.bench.latency import LatencySettings, StopRule, measure_interleaved
+from mlgate.bench.latency import (
+    LatencySettings,
+    PairedSamples,
+    Runner,
+    RunnerFactory,
+    StopRule,
+    measure_interleaved,
+)
 from mlgate.bench.memory import MemoryProfile, measure_memory
 from mlgate.bench.session import Session, Target, open_session
 from mlgate.compare.compare import Fidelity, Measured, Memory
-from mlgate.compare.stats import paired_ratio
+from mlgate.compare.stats import paired_ratio, segment_log_ratios
 from mlgate.model.load import LoadedModel
 from mlgate.model.profile import index_bounds
 from mlgate.results.schema import LatencyInfo
@@ -117,39 +124,59 @@ def _examples_in(feeds: dict[str, np.ndarray]) -> int:
     return min(leading) if leading else 1
 
 
-def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
-    notes: list[str] = []
+def _quality_and_feeds(
+    run: PairRun, step: Step, notes: list[str]
+) -> tuple[tuple[float, float] | None, Fidelity | None, tuple[dict, dict], str, int, int]:
+    """Accuracy and fidelity on the eval set (sessions closed afterwards), and the inputs
+    that latency and memory will use."""
     with step(f"{run.target.name}: opening sessions"):
         base = open_session(run.base.path, run.target, run.base.display)
         head = open_session(run.head.path, run.target, run.head.display)
-    accuracy = fidelity_numbers = None
-    examples = batches_count = 0
-    if run.eval_data is not None:
-        with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
-            batches = _eval_batches(run, base, head)
-            accuracy, fidelity_numbers = _quality(run, base, head, batches)
-            examples = sum(_examples_in(b.feeds) for b in batches[1])
-            batches_count = len(batches[1])
-        feeds = (batches[0][0].feeds, batches[1][0].feeds)
-        source = "eval"
-    else:
+    if run.eval_data is None:
         feeds = (
             latency_feeds(base, run.base, None, None, run.input_shapes)[0],
             latency_feeds(head, run.head, None, None, run.input_shapes)[0],
         )
-        source = "synthetic"
         # One run each so that a broken model fails here, with a clear message.
         base.run(feeds[0])
         head.run(feeds[1])
         notes.append("no eval data: latency and memory use seeded synthetic inputs")
+        return None, None, feeds, "synthetic", 0, 0
+    with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
+        batches = _eval_batches(run, base, head)
+        accuracy, fidelity_numbers = _quality(run, base, head, batches)
+    examples = sum(_examples_in(b.feeds) for b in batches[1])
+    feeds = (batches[0][0].feeds, batches[1][0].feeds)
+    return accuracy, fidelity_numbers, feeds, "eval", examples, len(batches[1])
+
+
+def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
+    """Fresh base and head sessions for each latency segment; which one is created first
+    alternates, so neither always gets the memory freed by the previous pair."""
+
+    def make(segment: int) -> tuple[Runner, Runner]:
+        models = [(run.base, feeds[0]), (run.head, feeds[1])]
+        order = models if segment % 2 == 0 else models[::-1]
+        opened = {
+            id(model): open_session(model.path, run.target, model.display).runner(feed)
+            for model, feed in order
+        }
+        return opened[id(run.base)], opened[id(run.head)]
+
+    return make
+
+
+def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
+    notes: list[str] = []
+    accuracy, fidelity_numbers, feeds, source, examples, batches = _quality_and_feeds(
+        run, step, notes
+    )
     memory = None
     if run.measure_memory:
         with step(f"{run.target.name}: peak memory (child processes)"):
             memory = _memory(run, feeds)
     with step(f"{run.target.name}: interleaved A/B latency"):
-        samples = measure_interleaved(
-            base.runner(feeds[0]), head.runner(feeds[1]), run.latency, run.stop_rule
-        )
+        samples = measure_interleaved(session_factory(run, feeds), run.latency, run.stop_rule)
     measured = Measured(
         size=(run.base.size_bytes, run.head.size_bytes),
         params=run.params,
@@ -159,19 +186,29 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         memory=memory,
         latency_base=samples.base,
         latency_head=samples.head,
+        latency_segment=samples.segment,
         examples_per_run=_examples_in(feeds[1]),
         notes=notes,
     )
     info = LatencyInfo(
         pairs=int(samples.base.size),
+        segments=samples.segments,
         seconds=round(samples.seconds, 3),
-        input_source=source,
+        input_source=source,  # type: ignore[arg-type]
         input_shapes={name: list(a.shape) for name, a in feeds[1].items()},
         warmup_runs=samples.warmup_runs,
         stop_reason=samples.stop_reason,  # type: ignore[arg-type]
         aa_noise=_aa_noise(samples.aa_first, samples.aa_second),
+        layout_noise=_layout_noise(samples),
     )
-    return PairResult(measured, info, examples, batches_count, notes)
+    return PairResult(measured, info, examples, batches, notes)
+
+
+def _layout_noise(samples: PairedSamples) -> float | None:
+    if samples.segments < 3:
+        return None
+    logs = segment_log_ratios(samples.base, samples.head, samples.segment)
+    return round(float(np.std(logs, ddof=1)), 6)
 
 
 def _aa_noise(first: np.ndarray, second: np.ndarray) -> float | None:

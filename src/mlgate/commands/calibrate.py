@@ -14,7 +14,7 @@ from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.run import latency_feeds
 from mlgate.bench.session import Target, check_target, open_session, runtime_limits
 from mlgate.compare.calibration import AATrial, Calibration, summarize
-from mlgate.compare.stats import coefficient_of_variation, paired_ratios
+from mlgate.compare.stats import clustered_ratios, coefficient_of_variation
 from mlgate.config import load_config
 from mlgate.errors import ConfigError
 from mlgate.model.load import LoadedModel, load_model
@@ -47,16 +47,22 @@ class CalibrateOutcome:
 def _trial(
     loaded: LoadedModel, target: Target, options: CalibrateOptions, warmup: float, data
 ) -> AATrial:
-    first = open_session(loaded.path, target, loaded.display)
-    second = open_session(loaded.path, target, loaded.display)
-    feeds, _ = latency_feeds(first, loaded, data, None, {})
+    probe = open_session(loaded.path, target, loaded.display)
+    feeds, _ = latency_feeds(probe, loaded, data, None, {})
+    del probe
+
+    def make(_: int):
+        first = open_session(loaded.path, target, loaded.display)
+        second = open_session(loaded.path, target, loaded.display)
+        return first.runner(feeds), second.runner(feeds)
+
     settings = LatencySettings(
         budget_seconds=options.seconds, min_seconds=options.seconds, warmup_seconds=warmup
     )
-    samples = measure_interleaved(
-        first.runner(feeds), second.runner(feeds), settings, lambda base, head: False
+    samples = measure_interleaved(make, settings, lambda base, head, segment: False)
+    estimates = clustered_ratios(
+        samples.base, samples.head, samples.segment, tuple(QUANTILES.values())
     )
-    estimates = paired_ratios(samples.base, samples.head, tuple(QUANTILES.values()))
     return AATrial(
         estimates=dict(zip(QUANTILES, estimates, strict=True)),
         cv=coefficient_of_variation(samples.base),

@@ -12,7 +12,7 @@ from pathlib import Path
 from mlgate.bench.environment import provenance
 from mlgate.bench.inputs import EvalData, load_eval_data
 from mlgate.bench.latency import LatencySettings
-from mlgate.bench.run import EvalSettings, PairRun, measure_pair
+from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair
 from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.compare.compare import evaluate_target, latency_stop_rule, overall_verdict
 from mlgate.compare.thresholds import Threshold
@@ -137,47 +137,62 @@ def _eval_data(
     return load_eval_data(path, model.eval.labels, config.limits.data_size_mb)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What every target measures: the validated models, eval data, settings, thresholds."""
+
+    base: LoadedModel
+    head: LoadedModel
+    params: tuple[int, int]
+    data: EvalData | None
+    model: ModelConfig
+    config: Config
+    thresholds: dict[str, Threshold]
+
+
+def _latency_settings(config: Config, options: CompareOptions) -> LatencySettings:
+    latency = config.latency
+    budget = options.budget_seconds or latency.budget_seconds
+    return LatencySettings(
+        budget_seconds=budget,
+        min_seconds=min(latency.min_seconds, budget),
+        warmup_seconds=latency.warmup_seconds,
+        max_pairs=latency.max_pairs,
+    )
+
+
+def _skipped(target: Target, reason: str) -> TargetResult:
+    return TargetResult(
+        name=target.name,
+        providers=list(target.providers),
+        threads=target.threads,
+        verdict="skipped",
+        notes=[f"skipped (allow_missing): {reason}"],
+    )
+
+
 def _run_target(
-    target_config: TargetConfig,
-    loaded: tuple[LoadedModel, LoadedModel],
-    params: tuple[int, int],
-    data: EvalData | None,
-    model: ModelConfig,
-    config: Config,
-    thresholds: dict[str, Threshold],
-    options: CompareOptions,
-    progress: Progress,
-) -> tuple[TargetResult, int, int]:
+    plan: _Plan, target_config: TargetConfig, options: CompareOptions, progress: Progress
+) -> tuple[TargetResult, PairResult | None]:
     target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
     try:
         check_target(target)
     except TargetError as exc:
         if not target_config.allow_missing:
             raise
-        skipped = TargetResult(
-            name=target.name,
-            providers=list(target.providers),
-            threads=target.threads,
-            verdict="skipped",
-            notes=[f"skipped (allow_missing): {exc}"],
-        )
-        return skipped, 0, 0
-    latency = config.latency
+        return _skipped(target, str(exc)), None
+    eval_config = plan.model.eval
+    confidence = plan.config.latency.confidence
     run = PairRun(
-        base=loaded[0],
-        head=loaded[1],
-        params=params,
+        base=plan.base,
+        head=plan.head,
+        params=plan.params,
         target=target,
-        eval_data=data,
-        eval_settings=EvalSettings(model.eval.metric, model.eval.output, model.eval.batch_size),
-        input_shapes=model.inputs,
-        latency=LatencySettings(
-            budget_seconds=options.budget_seconds or latency.budget_seconds,
-            min_seconds=min(latency.min_seconds, options.budget_seconds or latency.min_seconds),
-            warmup_seconds=latency.warmup_seconds,
-            max_pairs=latency.max_pairs,
-        ),
-        stop_rule=latency_stop_rule(thresholds, latency.confidence),
+        eval_data=plan.data,
+        eval_settings=EvalSettings(eval_config.metric, eval_config.output, eval_config.batch_size),
+        input_shapes=plan.model.inputs,
+        latency=_latency_settings(plan.config, options),
+        stop_rule=latency_stop_rule(plan.thresholds, confidence),
         measure_memory=options.measure_memory,
     )
     measured = measure_pair(run, progress.step)
@@ -186,13 +201,23 @@ def _run_target(
         list(target.providers),
         target.threads,
         measured.measured,
-        thresholds,
-        latency.confidence,
+        plan.thresholds,
+        confidence,
     )
-    return (
-        dataclasses.replace(result, latency=measured.latency),
-        measured.examples,
-        measured.batches,
+    return dataclasses.replace(result, latency=measured.latency), measured
+
+
+def _eval_info(plan: _Plan, measured: PairResult) -> EvalInfo | None:
+    if plan.data is None or not measured.examples:
+        return None
+    return EvalInfo(
+        path=plan.data.display,
+        sha256=plan.data.sha256,
+        examples=measured.examples,
+        batches=measured.batches,
+        metric=plan.model.eval.metric,
+        output=plan.model.eval.output or "(first output)",
+        labels=plan.data.labels is not None,
     )
 
 
@@ -210,41 +235,32 @@ def _write(results: Results, options: CompareOptions) -> list[Path]:
 
 def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdir: Path) -> None:
     config, origin = load_config(options.config)
-    head_path, head_name = source.resolve(options.head, workdir / "head")
-    model_config = config.model_for(head_name.split(":", 1)[-1] if ":" in head_name else head_name)
+    head_source = source.resolve(options.head, workdir / "head")
+    model_config = config.model_for(head_source.repo_path)
     thresholds = _thresholds(config, model_config, options.thresholds)
     targets = _selected_targets(config, options.targets)
     with progress.step("loading and validating models"):
         limits = runtime_limits()
-        base_path, base_name = source.resolve(options.base, workdir / "base")
-        base = load_model(base_path, limits, base_name, config.limits.model_size_mb)
+        base_source = source.resolve(options.base, workdir / "base")
+        max_mb = config.limits.model_size_mb
+        base = load_model(base_source.local, limits, base_source.display, max_mb)
         partial.base, base_params = _model_info(base)
-        head = load_model(head_path, limits, head_name, config.limits.model_size_mb)
+        head = load_model(head_source.local, limits, head_source.display, max_mb)
         partial.head, head_params = _model_info(head)
-    data = _eval_data(options, model_config, config, origin)
+    plan = _Plan(
+        base=base,
+        head=head,
+        params=(base_params, head_params),
+        data=_eval_data(options, model_config, config, origin),
+        model=model_config,
+        config=config,
+        thresholds=thresholds,
+    )
     for target_config in targets:
-        result, examples, batches = _run_target(
-            target_config,
-            (base, head),
-            (base_params, head_params),
-            data,
-            model_config,
-            config,
-            thresholds,
-            options,
-            progress,
-        )
+        result, measured = _run_target(plan, target_config, options, progress)
         partial.targets.append(result)
-        if data is not None and partial.eval is None and examples:
-            partial.eval = EvalInfo(
-                path=data.display,
-                sha256=data.sha256,
-                examples=examples,
-                batches=batches,
-                metric=model_config.eval.metric,
-                output=model_config.eval.output or "(first output)",
-                labels=data.labels is not None,
-            )
+        if measured is not None and partial.eval is None:
+            partial.eval = _eval_info(plan, measured)
 
 
 def compare(options: CompareOptions, progress: Progress | None = None) -> CompareOutcome:

@@ -15,8 +15,11 @@ from mlgate.compare.thresholds import Threshold
 from mlgate.results.schema import MetricResult, OverallVerdict, TargetResult, TargetVerdict
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
-CHECKPOINT_RESAMPLES = 400
-FINAL_RESAMPLES = 2000
+CHECKPOINT_RESAMPLES = 300
+FINAL_RESAMPLES = 1000
+# A latency verdict needs this many segments (fresh session pairs): fewer cannot show how
+# much the memory layout of one session pair moved the result.
+MIN_GATED_SEGMENTS = 4
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class Measured:
     memory: tuple[Memory | str, Memory | str] | None = None  # str: why it is missing
     latency_base: np.ndarray | None = None  # paired seconds per run
     latency_head: np.ndarray | None = None
+    latency_segment: np.ndarray | None = None  # segment (session pair) of each pair
     examples_per_run: int = 1
     notes: list[str] = field(default_factory=list)
 
@@ -52,11 +56,22 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
     if m.latency_base is None or m.latency_head is None:
         return []
     base, head = m.latency_base, m.latency_head
-    p_value = stats.rank_test(base, head)
+    segment = m.latency_segment if m.latency_segment is not None else np.zeros(base.size, int)
+    p_value = stats.rank_test(base, head, segment)
+    segments = int(np.unique(segment).size)
     observations = []
-    for name, quantile in LATENCY_QUANTILES.items():
-        estimate = stats.paired_ratio(base, head, quantile, confidence, n_resamples=FINAL_RESAMPLES)
+    estimates = stats.clustered_ratios(
+        base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence, FINAL_RESAMPLES
+    )
+    for (name, quantile), estimate in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
         enough = estimate.n >= stats.min_samples_for(quantile)
+        note = ""
+        if segments < MIN_GATED_SEGMENTS:
+            enough = False
+            note = (
+                f"only {segments} segment(s) of fresh sessions fit the time budget (need "
+                f"{MIN_GATED_SEGMENTS}); raise latency.budget_seconds"
+            )
         observations.append(
             Observation(
                 METRICS[name],
@@ -66,6 +81,7 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
                 p_value=p_value,
                 enough_samples=enough,
                 method="sampled",
+                note=note,
             )
         )
     median_base = float(np.median(base))
@@ -164,7 +180,7 @@ def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVe
 
 def latency_stop_rule(
     thresholds: Mapping[str, Threshold], confidence: float
-) -> Callable[[np.ndarray, np.ndarray], bool]:
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], bool]:
     """A stop rule for adaptive sampling: stop once every gated latency quantile with enough
     samples has a decided verdict (pass, fail or improved), not `inconclusive`."""
     gated = {
@@ -174,15 +190,17 @@ def latency_stop_rule(
     }
     alpha = 1.0 - confidence
 
-    def decided(base: np.ndarray, head: np.ndarray) -> bool:
+    def decided(base: np.ndarray, head: np.ndarray, segment: np.ndarray) -> bool:
         if any(base.size < stats.min_samples_for(q) for q, _ in gated.values()):
+            return False
+        if np.unique(segment).size < MIN_GATED_SEGMENTS:
             return False
         if not gated:
             return True
-        p_value = stats.rank_test(base, head)
+        p_value = stats.rank_test(base, head, segment)
         quantiles = tuple(q for q, _ in gated.values())
-        estimates = stats.paired_ratios(
-            base, head, quantiles, confidence, n_resamples=CHECKPOINT_RESAMPLES
+        estimates = stats.clustered_ratios(
+            base, head, segment, quantiles, confidence, CHECKPOINT_RESAMPLES
         )
         for (name, (_, threshold)), estimate in zip(gated.items(), estimates, strict=True):
             obs = Observation(

@@ -83,6 +83,8 @@ def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tupl
     if est is None:
         return "skipped", "not measured"
     if not obs.enough_samples:
+        if obs.note:
+            return "skipped", "shown, not gated"
         return "skipped", f"shown, not gated: too few samples ({est.n}) for this percentile"
     limit = _threshold_as_relative(obs, threshold)
     if limit is None:

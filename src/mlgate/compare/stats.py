@@ -42,6 +42,7 @@ class RatioEstimate:
     high: float
     confidence: float
     n: int
+    clusters: int = 0  # segments the interval was resampled over (0: pairs were resampled)
 
     @property
     def change(self) -> float:
@@ -134,9 +135,82 @@ def paired_ratio(
     return paired_ratios(base, head, (quantile,), confidence, n_resamples, seed)[0]
 
 
-def rank_test(base: np.ndarray, head: np.ndarray) -> float:
-    """Two-sided p-value of the Wilcoxon signed-rank test on paired differences."""
-    diff = np.asarray(head, dtype=np.float64) - np.asarray(base, dtype=np.float64)
+def _cluster_indices(clusters: np.ndarray, limit: int) -> list[np.ndarray]:
+    """Pair indices of each cluster, thinned evenly so that all together stay under `limit`."""
+    step = -(-clusters.size // limit)
+    ids = np.unique(clusters)
+    return [np.flatnonzero(clusters == cid)[::step] for cid in ids]
+
+
+def clustered_ratios(
+    base: np.ndarray,
+    head: np.ndarray,
+    clusters: np.ndarray,
+    quantiles: tuple[float, ...] = (0.5,),
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> list[RatioEstimate]:
+    """Ratio of each quantile of head to base, with an interval that resamples whole clusters
+    (segments with their own sessions), so that what varies between sessions is in it.
+
+    The percentile interval is widened by t(S-1)/z for S clusters: with few clusters a plain
+    bootstrap is too narrow. With fewer than two clusters it falls back to pairs."""
+    base = np.asarray(base, dtype=np.float64)
+    head = np.asarray(head, dtype=np.float64)
+    clusters = np.asarray(clusters)
+    groups = _cluster_indices(clusters, MAX_BOOTSTRAP_PAIRS)
+    if len(groups) < 2:
+        return paired_ratios(base, head, quantiles, confidence, n_resamples, seed)
+    qs = np.asarray(quantiles, dtype=np.float64)
+    q_base = np.quantile(base, qs)
+    q_head = np.quantile(head, qs)
+    if np.any(q_base <= 0):
+        raise ValueError("base samples must be positive")
+    ratio = q_head / q_base
+    rng = np.random.default_rng(seed)
+    count = len(groups)
+    draws = np.empty((n_resamples, qs.size))
+    for b in range(n_resamples):
+        idx = np.concatenate([groups[i] for i in rng.integers(0, count, count)])
+        draws[b] = np.quantile(head[idx], qs) / np.quantile(base[idx], qs)
+    alpha = 1.0 - confidence
+    low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    widen = scipy_stats.t.ppf(1 - alpha / 2, count - 1) / scipy_stats.norm.ppf(1 - alpha / 2)
+    return [
+        RatioEstimate(
+            quantile=float(q),
+            base=float(q_base[i]),
+            head=float(q_head[i]),
+            ratio=float(ratio[i]),
+            low=float(min(ratio[i] - (ratio[i] - low[i]) * widen, ratio[i])),
+            high=float(max(ratio[i] + (high[i] - ratio[i]) * widen, ratio[i])),
+            confidence=confidence,
+            n=int(base.size),
+            clusters=count,
+        )
+        for i, q in enumerate(qs)
+    ]
+
+
+def segment_log_ratios(base: np.ndarray, head: np.ndarray, clusters: np.ndarray) -> np.ndarray:
+    """log(median head / median base) of each cluster."""
+    ids = np.unique(clusters)
+    return np.array(
+        [np.log(np.median(head[clusters == cid]) / np.median(base[clusters == cid])) for cid in ids]
+    )
+
+
+def rank_test(base: np.ndarray, head: np.ndarray, clusters: np.ndarray | None = None) -> float:
+    """Two-sided p-value of the Wilcoxon signed-rank test: on the segments' median log
+    ratios when clusters are given (pairs within a segment are not independent), else on
+    paired differences."""
+    base = np.asarray(base, dtype=np.float64)
+    head = np.asarray(head, dtype=np.float64)
+    if clusters is not None and np.unique(clusters).size >= 2:
+        diff = segment_log_ratios(base, head, np.asarray(clusters))
+    else:
+        diff = head - base
     if diff.size < 2 or not np.any(diff):
         return 1.0
     return float(scipy_stats.wilcoxon(diff, zero_method="wilcox", method="auto").pvalue)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 
 import onnx
@@ -13,11 +14,18 @@ from mlgate import git
 from mlgate.model.load import external_locations, safe_external_path
 
 
-def resolve(spec: str, workdir: Path) -> tuple[Path, str]:
-    """(local file, display name) for `spec`; git references are written under `workdir`."""
+@dataclass(frozen=True)
+class ModelSource:
+    local: Path  # the file to open
+    display: str  # as the user wrote it: `models/a.onnx` or `main:models/a.onnx`
+    repo_path: str  # the path config globs are matched against
+
+
+def resolve(spec: str, workdir: Path) -> ModelSource:
+    """Where `spec` lives on disk; git references are written under `workdir`."""
     parsed = git.parse_rev_path(spec)
     if parsed is None:
-        return Path(spec), spec
+        return ModelSource(Path(spec), spec, spec)
     rev, path = parsed
     relative = path if path.startswith(("./", "../")) else f"./{path}"
     folder = workdir / rev.replace("/", "_").replace("\\", "_")
@@ -25,7 +33,7 @@ def resolve(spec: str, workdir: Path) -> tuple[Path, str]:
     local = folder / Path(path).name
     local.write_bytes(git.show_file(rev, relative))
     _materialise_external_data(local, rev, posixpath.dirname(relative), spec)
-    return local, spec
+    return ModelSource(local, spec, path)
 
 
 def _materialise_external_data(local: Path, rev: str, git_dir: str, display: str) -> None:

@@ -117,17 +117,22 @@ def _trust_lines(target: TargetResult) -> list[str]:
     latency = target.latency
     if latency is None:
         return []
+    threads = f"{target.threads} intra-op thread{'s' if target.threads != 1 else ''}"
     lines = [
         f"Base and head ran interleaved in one process on the same machine (ABBA blocks, "
-        f"{target.threads} intra-op thread{'s' if target.threads != 1 else ''}, "
-        f"{latency.pairs:,} pairs in {latency.seconds:.1f} s after {latency.warmup_runs} "
-        f"warm-up runs each; stopped: {latency.stop_reason}).",
+        f"{threads}, {latency.pairs:,} pairs in {latency.seconds:.1f} s; stopped: "
+        f"{latency.stop_reason}).",
+        f"Both sessions were re-created {latency.segments} times (segments), so the memory "
+        "layout of any one session pair cannot decide the verdict; intervals resample "
+        "whole segments.",
         f"Inputs: {latency.input_source} "
         + ", ".join(f"{n}{list(s)}" for n, s in latency.input_shapes.items())
         + ".",
     ]
     if latency.aa_noise is not None:
         lines.append(f"A/A noise on this machine (base vs base, median): ±{latency.aa_noise:.1%}.")
+    if latency.layout_noise is not None:
+        lines.append(f"Spread between segments (session layout and load): ±{latency.layout_noise:.1%}.")
     p50 = next((m for m in target.metrics if m.name == "latency.p50"), None)
     if p50 is not None and p50.min_detectable_change is not None:
         lines.append(

@@ -71,12 +71,14 @@ class LatencyInfo:
     """How the interleaved A/B latency run went."""
 
     pairs: int
+    segments: int  # fresh base/head session pairs the run was split into
     seconds: float
     input_source: Literal["eval", "synthetic"]
     input_shapes: dict[str, list[int]]
     warmup_runs: int
     stop_reason: Literal["precise", "budget", "max_pairs"]
-    aa_noise: float | None = None  # robust CV of the base-vs-base ratio (per pair)
+    aa_noise: float | None = None  # ±: 95% interval half-width of base vs base, same session
+    layout_noise: float | None = None  # sd of the per-segment head/base ratio (fresh sessions)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,65 @@
+"""The design's layering rules, checked on the source: they cannot silently erode."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "mlgate"
+
+
+def _modules() -> list[tuple[str, ast.Module]]:
+    return [
+        (path.relative_to(SRC).as_posix(), ast.parse(path.read_text(), str(path)))
+        for path in sorted(SRC.rglob("*.py"))
+    ]
+
+
+def _imports(tree: ast.Module) -> set[str]:
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_onnxruntime_only_in_bench():
+    offenders = [
+        name
+        for name, tree in _modules()
+        if any(i.split(".")[0] == "onnxruntime" for i in _imports(tree))
+        and not name.startswith(("bench/", "optimize/"))
+    ]
+    assert offenders == []
+
+
+def test_no_print_outside_front_ends():
+    offenders = [
+        name
+        for name, tree in _modules()
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "print"
+    ]
+    assert offenders == []
+
+
+def test_pure_layers_do_no_io():
+    """compare/ and render/ import nothing that reaches the network, git or a runtime."""
+    forbidden = {"subprocess", "onnxruntime", "mlgate.git", "mlgate.bench", "urllib", "http"}
+    for name, tree in _modules():
+        if name.startswith(("compare/", "render/", "results/schema")):
+            hits = {
+                i for i in _imports(tree) if any(i == f or i.startswith(f + ".") for f in forbidden)
+            }
+            assert not hits, (name, hits)
+
+
+def test_lower_layers_never_import_commands_or_front_ends():
+    for name, tree in _modules():
+        if name.startswith(("bench/", "model/", "compare/", "render/", "results/")):
+            upward = {i for i in _imports(tree) if i.startswith(("mlgate.commands", "mlgate.cli"))}
+            assert not upward, (name, upward)
