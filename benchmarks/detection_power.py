@@ -82,22 +82,29 @@ def measured_slowdown(base: Path, head: Path, seconds: float = 6.0) -> tuple[flo
 
 
 def tune_variant(base: Path, target: float, folder: Path) -> tuple[Path, float, float, float]:
-    """Width of the side branch that slows `base` down by `target` (within 8% of it)."""
+    """The side-branch width that slows `base` down by `target`: proportional steps, the
+    closest candidate kept, accepted within max(15%, 0.3 points) of the target, then
+    verified by a separate, longer measurement (which is what the table reports)."""
     width = max(8, int(target / 0.042 * WIDTH))  # one 512-wide layer is ~1/24 of the model
     path = folder / f"slow_{round(target * 100)}.onnx"
-    for _ in range(6):
+    best: tuple[float, int] | None = None
+    for _ in range(8):
         with_side_branch(base, width, path)
-        change, low, high = measured_slowdown(base, path)
-        if abs(change / target - 1) <= 0.08:
+        change, _, _ = measured_slowdown(base, path)
+        if best is None or abs(change - target) < abs(best[0] - target):
+            best = (change, width)
+        if abs(change - target) <= max(0.15 * target, 0.003):
             break
-        width = max(8, int(width * target / max(change, 0.002)))
+        width = max(8, int(width * (1 + 0.8 * (target / max(change, 0.002) - 1))))
+    with_side_branch(base, best[1], path)
+    change, low, high = measured_slowdown(base, path, seconds=12.0)
     return path, change, low, high
 
 
 @dataclass
 class Tally:
     name: str
-    true_change: float | None
+    true_change: str | None  # the measured slowdown, as text with its interval
     verdicts: list[str] = field(default_factory=list)
     seconds: list[float] = field(default_factory=list)
 
@@ -106,7 +113,7 @@ class Tally:
 
 
 def run_trials(
-    base: Path, scenarios: list[tuple[str, Path, float | None]], trials: int, log
+    base: Path, scenarios: list[tuple[str, Path, str | None]], trials: int, log
 ) -> list[Tally]:
     tallies = [Tally(name, change) for name, _, change in scenarios]
     for index in range(trials):
@@ -156,17 +163,17 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="mlgate-power-"))
     base = write_reference_model(folder / "base.onnx")
+    # Variants are tuned and verified on a quiet machine: the slowdown is a property of the
+    # model, best measured without the neighbour that the trials then have to cope with.
+    scenarios: list[tuple[str, Path, str | None]] = [("A/A", base, None)]
+    for target in TARGETS:
+        path, change, low, high = tune_variant(base, target, folder)
+        log(f"+{target:.0%} variant: measured {change:+.2%} (95% CI {low:+.2%}…{high:+.2%})")
+        scenarios.append((f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})"))
     busy = None
     if args.load:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        scenarios: list[tuple[str, Path, float | None]] = [("A/A", base, None)]
-        for target in TARGETS:
-            path, change, low, high = tune_variant(base, target, folder)
-            log(f"+{target:.0%} variant: measured {change:+.2%} (95% CI {low:+.2%}…{high:+.2%})")
-            scenarios.append(
-                (f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})")
-            )
         tallies = run_trials(base, scenarios, args.trials, log)
     finally:
         if busy is not None:

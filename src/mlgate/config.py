@@ -72,6 +72,12 @@ class LatencyConfig(_Strict):
         1.0, description="always sample at least this long (after warm-up)"
     )
     warmup_seconds: Annotated[float, Field(ge=0, le=600)] = 0.5
+    segment_seconds: Annotated[float, Field(gt=0, le=600)] = Field(
+        0.25, description="sessions are re-created after this long (memory-layout averaging)"
+    )
+    min_segments: Annotated[int, Field(ge=2, le=10_000)] = Field(
+        8, description="fresh session pairs to measure before sampling may stop"
+    )
     confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
     max_pairs: Annotated[int, Field(ge=64)] = 200_000
 

@@ -158,6 +158,8 @@ def _latency_settings(config: Config, options: CompareOptions) -> LatencySetting
         min_seconds=min(latency.min_seconds, budget),
         warmup_seconds=latency.warmup_seconds,
         max_pairs=latency.max_pairs,
+        segment_seconds=latency.segment_seconds,
+        min_segments=latency.min_segments,
     )
 
 
