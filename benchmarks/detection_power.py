@@ -106,6 +106,7 @@ class Tally:
     name: str
     true_change: str | None  # the measured slowdown, as text with its interval
     verdicts: list[str] = field(default_factory=list)
+    changes: list[float] = field(default_factory=list)  # latency.p50 estimate per comparison
     seconds: list[float] = field(default_factory=list)
 
     def rate(self, verdict: str) -> float:
@@ -123,9 +124,10 @@ def run_trials(
             tally.seconds.append(time.perf_counter() - start)
             p50 = next(m for m in outcome.results.targets[0].metrics if m.name == "latency.p50")
             tally.verdicts.append(p50.verdict)
+            tally.changes.append(p50.change or 0.0)
         log(
             f"trial {index + 1}/{trials}: "
-            + ", ".join(f"{t.name} {t.verdicts[-1]}" for t in tallies)
+            + ", ".join(f"{t.name} {t.verdicts[-1]} {t.changes[-1]:+.1%}" for t in tallies)
         )
     return tallies
 
@@ -137,16 +139,17 @@ def table(tallies: list[Tally], trials: int, load: bool) -> str:
         f"{trials} comparisons per row, default thresholds (latency.p50 +5%), 1 intra-op thread"
         + (", while another process kept one core busy (a Python busy loop)." if load else "."),
         "",
-        "| scenario | slowdown (measured, 95% CI) | fail | inconclusive | pass/improved | "
-        "median s per comparison | p90 s |",
-        "|---|---|---|---|---|---|---|",
+        "| scenario | slowdown (verified, 95% CI) | gate's estimate: median (5th–95th pct) "
+        "| fail | inconclusive | pass/improved | median s per comparison | p90 s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for t in tallies:
         true = "none (same model)" if t.true_change is None else t.true_change
+        p5, p50, p95 = np.percentile(t.changes, [5, 50, 95])
         lines.append(
-            f"| {t.name} | {true} | {t.rate('fail'):.1%} | {t.rate('inconclusive'):.1%} | "
-            f"{t.rate('pass') + t.rate('improved'):.1%} | {np.median(t.seconds):.1f} | "
-            f"{np.percentile(t.seconds, 90):.1f} |"
+            f"| {t.name} | {true} | {p50:+.1%} ({p5:+.1%}…{p95:+.1%}) | {t.rate('fail'):.1%} "
+            f"| {t.rate('inconclusive'):.1%} | {t.rate('pass') + t.rate('improved'):.1%} "
+            f"| {np.median(t.seconds):.1f} | {np.percentile(t.seconds, 90):.1f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -163,17 +166,20 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="mlgate-power-"))
     base = write_reference_model(folder / "base.onnx")
-    # Variants are tuned and verified on a quiet machine: the slowdown is a property of the
-    # model, best measured without the neighbour that the trials then have to cope with.
-    scenarios: list[tuple[str, Path, str | None]] = [("A/A", base, None)]
-    for target in TARGETS:
-        path, change, low, high = tune_variant(base, target, folder)
-        log(f"+{target:.0%} variant: measured {change:+.2%} (95% CI {low:+.2%}…{high:+.2%})")
-        scenarios.append((f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})"))
+    # Variants are tuned and verified under the same conditions as the trials: how much a
+    # side branch slows the model down depends on what else the machine is doing (measured:
+    # a branch costing +1.7% on a quiet machine cost over +5% next to a busy core).
     busy = None
     if args.load:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
+        scenarios: list[tuple[str, Path, str | None]] = [("A/A", base, None)]
+        for target in TARGETS:
+            path, change, low, high = tune_variant(base, target, folder)
+            log(f"+{target:.0%} variant: measured {change:+.2%} (95% CI {low:+.2%}…{high:+.2%})")
+            scenarios.append(
+                (f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})")
+            )
         tallies = run_trials(base, scenarios, args.trials, log)
     finally:
         if busy is not None:

@@ -11,6 +11,7 @@ import numpy as np
 
 from mlgate.bench.inputs import Batch
 from mlgate.bench.session import Session
+from mlgate.compare.compare import Fidelity
 from mlgate.errors import DataError
 
 
@@ -173,14 +174,6 @@ def task_metric(metric: str, output: Output, labels: np.ndarray) -> float:
     raise DataError(f"metric '{metric}' needs no labels")
 
 
-@dataclass(frozen=True)
-class Fidelity:
-    max_abs_diff: float | None
-    cosine: float | None
-    top1_agreement: float | None
-    compared: list[str]
-
-
 def _pairs(base: list[Output], head: list[Output]) -> list[tuple[Output, Output]]:
     by_name = {o.name: o for o in base}
     pairs = [(by_name[o.name], o) for o in head if o.name in by_name]
@@ -190,13 +183,12 @@ def _pairs(base: list[Output], head: list[Output]) -> list[tuple[Output, Output]
 def fidelity(base: list[Output], head: list[Output], metric_output: str | None) -> Fidelity:
     """Head vs base outputs on the same inputs: worst max-abs-diff and cosine over outputs,
     top-1 agreement on the metric output."""
-    diffs, cosines, compared = [], [], []
+    diffs, cosines = [], []
     agreement = None
     for b, h in _pairs(base, head):
         b_all, h_all = b.joined(), h.joined()
         if b_all.shape != h_all.shape:
             continue
-        compared.append(h.name)
         if b_all.dtype.kind == "f" and h_all.dtype.kind == "f":  # labels are not distances
             b64, h64 = b_all.astype(np.float64), h_all.astype(np.float64)
             diffs.append(float(np.max(np.abs(h64 - b64))) if b64.size else 0.0)
@@ -211,5 +203,4 @@ def fidelity(base: list[Output], head: list[Output], metric_output: str | None) 
         max_abs_diff=max(diffs) if diffs else None,
         cosine=min(cosines) if cosines else None,
         top1_agreement=agreement,
-        compared=compared,
     )

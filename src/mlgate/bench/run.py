@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -51,13 +51,12 @@ class PairRun:
     measure_memory: bool = True
 
 
-@dataclass
+@dataclass(frozen=True)
 class PairResult:
     measured: Measured
     latency: LatencyInfo | None
     examples: int = 0
     batches: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def _no_step(_: str) -> AbstractContextManager[object]:
@@ -90,8 +89,7 @@ def _quality(
             task_metric(settings.metric, base_metric, data.labels),
             task_metric(settings.metric, head_metric, data.labels),
         )
-    numbers = fidelity(base_out, head_out, settings.output)
-    return accuracy, Fidelity(numbers.max_abs_diff, numbers.cosine, numbers.top1_agreement)
+    return accuracy, fidelity(base_out, head_out, settings.output)
 
 
 def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memory | str]:
@@ -124,11 +122,21 @@ def _examples_in(feeds: dict[str, np.ndarray]) -> int:
     return min(leading) if leading else 1
 
 
-def _quality_and_feeds(
-    run: PairRun, step: Step, notes: list[str]
-) -> tuple[tuple[float, float] | None, Fidelity | None, tuple[dict, dict], str, int, int]:
-    """Accuracy and fidelity on the eval set (sessions closed afterwards), and the inputs
-    that latency and memory will use."""
+@dataclass(frozen=True)
+class _Prepared:
+    """What the eval pass found, and the inputs latency and memory will use."""
+
+    accuracy: tuple[float, float] | None
+    fidelity: Fidelity | None
+    feeds: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+    source: str  # "eval" | "synthetic"
+    examples: int = 0
+    batches: int = 0
+
+
+def _prepare(run: PairRun, step: Step, notes: list[str]) -> _Prepared:
+    """Accuracy and fidelity on the eval set, or a first run on synthetic inputs so that a
+    broken model fails here with a clear message. The sessions are closed afterwards."""
     with step(f"{run.target.name}: opening sessions"):
         base = open_session(run.base.path, run.target, run.base.display)
         head = open_session(run.head.path, run.target, run.head.display)
@@ -137,17 +145,21 @@ def _quality_and_feeds(
             latency_feeds(base, run.base, None, None, run.input_shapes)[0],
             latency_feeds(head, run.head, None, None, run.input_shapes)[0],
         )
-        # One run each so that a broken model fails here, with a clear message.
         base.run(feeds[0])
         head.run(feeds[1])
         notes.append("no eval data: latency and memory use seeded synthetic inputs")
-        return None, None, feeds, "synthetic", 0, 0
+        return _Prepared(None, None, feeds, "synthetic")
     with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
         batches = _eval_batches(run, base, head)
         accuracy, fidelity_numbers = _quality(run, base, head, batches)
-    examples = sum(_examples_in(b.feeds) for b in batches[1])
-    feeds = (batches[0][0].feeds, batches[1][0].feeds)
-    return accuracy, fidelity_numbers, feeds, "eval", examples, len(batches[1])
+    return _Prepared(
+        accuracy=accuracy,
+        fidelity=fidelity_numbers,
+        feeds=(batches[0][0].feeds, batches[1][0].feeds),
+        source="eval",
+        examples=sum(_examples_in(b.feeds) for b in batches[1]),
+        batches=len(batches[1]),
+    )
 
 
 def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
@@ -168,9 +180,8 @@ def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
 
 def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
     notes: list[str] = []
-    accuracy, fidelity_numbers, feeds, source, examples, batches = _quality_and_feeds(
-        run, step, notes
-    )
+    prepared = _prepare(run, step, notes)
+    feeds = prepared.feeds
     memory = None
     if run.measure_memory:
         with step(f"{run.target.name}: peak memory (child processes)"):
@@ -181,8 +192,8 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         size=(run.base.size_bytes, run.head.size_bytes),
         params=run.params,
         eval_metric=run.eval_settings.metric if run.eval_data is not None else None,
-        accuracy=accuracy,
-        fidelity=fidelity_numbers,
+        accuracy=prepared.accuracy,
+        fidelity=prepared.fidelity,
         memory=memory,
         latency_base=samples.base,
         latency_head=samples.head,
@@ -194,14 +205,14 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         pairs=int(samples.base.size),
         segments=samples.segments,
         seconds=round(samples.seconds, 3),
-        input_source=source,  # type: ignore[arg-type]
+        input_source=prepared.source,  # type: ignore[arg-type]
         input_shapes={name: list(a.shape) for name, a in feeds[1].items()},
         warmup_runs=samples.warmup_runs,
         stop_reason=samples.stop_reason,  # type: ignore[arg-type]
         aa_noise=_aa_noise(samples.aa_first, samples.aa_second),
         layout_noise=_layout_noise(samples),
     )
-    return PairResult(measured, info, examples, batches, notes)
+    return PairResult(measured, info, prepared.examples, prepared.batches)
 
 
 def _layout_noise(samples: PairedSamples) -> float | None:

@@ -60,6 +60,23 @@ class RatioEstimate:
         return float(self.half_width / z_alpha * (z_alpha + z_power))
 
 
+def _checked(
+    base: np.ndarray, head: np.ndarray, quantiles: tuple[float, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Validated float arrays, the quantile levels, and both sides' quantiles."""
+    base = np.asarray(base, dtype=np.float64)
+    head = np.asarray(head, dtype=np.float64)
+    if base.shape != head.shape or base.ndim != 1:
+        raise ValueError("base and head must be 1-D arrays of paired samples")
+    if base.size < 2:
+        raise ValueError("need at least two pairs")
+    qs = np.asarray(quantiles, dtype=np.float64)
+    q_base = np.quantile(base, qs)
+    if np.any(q_base <= 0):
+        raise ValueError("base samples must be positive")
+    return base, head, qs, q_base, np.quantile(head, qs)
+
+
 def paired_ratios(
     base: np.ndarray,
     head: np.ndarray,
@@ -73,18 +90,8 @@ def paired_ratios(
 
     The ratios use every pair; past MAX_BOOTSTRAP_PAIRS the intervals are resampled from an
     evenly spaced subset that keeps the run's time order (never narrower than they should be)."""
-    base = np.asarray(base, dtype=np.float64)
-    head = np.asarray(head, dtype=np.float64)
-    if base.shape != head.shape or base.ndim != 1:
-        raise ValueError("base and head must be 1-D arrays of paired samples")
+    base, head, qs, q_base, q_head = _checked(base, head, quantiles)
     n = base.size
-    if n < 2:
-        raise ValueError("need at least two pairs")
-    qs = np.asarray(quantiles, dtype=np.float64)
-    q_base = np.quantile(base, qs)
-    q_head = np.quantile(head, qs)
-    if np.any(q_base <= 0):
-        raise ValueError("base samples must be positive")
 
     def statistic(b: np.ndarray, h: np.ndarray, axis: int = -1) -> np.ndarray:
         return np.quantile(h, qs, axis=axis) / np.quantile(b, qs, axis=axis)
@@ -156,17 +163,10 @@ def clustered_ratios(
 
     The percentile interval is widened by t(S-1)/z for S clusters: with few clusters a plain
     bootstrap is too narrow. With fewer than two clusters it falls back to pairs."""
-    base = np.asarray(base, dtype=np.float64)
-    head = np.asarray(head, dtype=np.float64)
-    clusters = np.asarray(clusters)
-    groups = _cluster_indices(clusters, MAX_BOOTSTRAP_PAIRS)
+    base, head, qs, q_base, q_head = _checked(base, head, quantiles)
+    groups = _cluster_indices(np.asarray(clusters), MAX_BOOTSTRAP_PAIRS)
     if len(groups) < 2:
         return paired_ratios(base, head, quantiles, confidence, n_resamples, seed)
-    qs = np.asarray(quantiles, dtype=np.float64)
-    q_base = np.quantile(base, qs)
-    q_head = np.quantile(head, qs)
-    if np.any(q_base <= 0):
-        raise ValueError("base samples must be positive")
     ratio = q_head / q_base
     rng = np.random.default_rng(seed)
     count = len(groups)

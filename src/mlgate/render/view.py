@@ -132,7 +132,9 @@ def _trust_lines(target: TargetResult) -> list[str]:
     if latency.aa_noise is not None:
         lines.append(f"A/A noise on this machine (base vs base, median): ±{latency.aa_noise:.1%}.")
     if latency.layout_noise is not None:
-        lines.append(f"Spread between segments (session layout and load): ±{latency.layout_noise:.1%}.")
+        lines.append(
+            f"Spread between segments (session layout and load): ±{latency.layout_noise:.1%}."
+        )
     p50 = next((m for m in target.metrics if m.name == "latency.p50"), None)
     if p50 is not None and p50.min_detectable_change is not None:
         lines.append(
