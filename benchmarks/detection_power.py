@@ -3,11 +3,13 @@ threshold, measured, on this machine. Outside the test suite (it takes many minu
 
     .venv/bin/python -m benchmarks.detection_power --trials 100 --load --out docs/detection-power.md
 
-A ~1 ms base model (MatMul chain) is compared with itself (A/A) and with variants slowed by
-real extra compute: a side branch `MatMul(x, W[512, k])` whose width k is tuned until a long
-interleaved measurement shows +2%, +5%, +10% or +20%. Scenarios run round-robin so that any
-drift of the machine spreads over all of them. `--load` keeps one core busy with a spinning
-process for the whole run, as a noisy neighbour on a shared 2-core runner would.
+A ~1 ms base model (270 identical MatMul+Relu layers cycling 4 weight matrices) is compared
+with itself (A/A) and with variants that add layers of the very same work: the cost of one
+layer is measured, the layer counts for +2%, +5%, +10% and +20% derived from it, and each
+variant's real slowdown verified by a long interleaved measurement. Scenarios run
+round-robin so that any drift of the machine spreads over all of them. `--load` keeps one
+core busy with a spinning process for the whole run (variants are verified under it too), as a
+noisy neighbour on a shared 2-core runner would.
 """
 
 from __future__ import annotations
@@ -31,41 +33,45 @@ from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.session import Target, open_session
 from mlgate.commands.compare import CompareOptions, compare
 from mlgate.compare.stats import clustered_ratios
-from mlgate.model.reference import WIDTH, write_reference_model
 
 TARGETS = (0.02, 0.05, 0.10, 0.20)
 CPU = Target("cpu", ("CPUExecutionProvider",), 1)
+WIDTH = 256
+DISTINCT_WEIGHTS = 4  # cycled through every layer: extra layers add compute, not memory
+BASE_LAYERS = 270  # about 1 ms on one core of the VM this was written on
 
 
-def with_side_branch(base: Path, width: int, out: Path) -> Path:
-    """`base` plus y += 1e-6 * sum(relu(x @ W[512, width])): real, unfoldable extra work."""
-    model = onnx.load_model(str(base))
-    graph = model.graph
-    weight = np.random.default_rng(1).standard_normal((WIDTH, width)).astype(np.float32) * 0.01
-    graph.initializer.extend(
-        [
-            numpy_helper.from_array(weight, "side_w"),
-            numpy_helper.from_array(np.array(1e-6, np.float32), "side_scale"),
-        ]
+def chain(path: Path, layers: int) -> Path:
+    """x -> layers x (MatMul + Relu), cycling DISTINCT_WEIGHTS matrices. Every layer costs
+    the same, and extra layers do not push weights out of the caches: a model with k% more
+    layers is k% more of the very same work."""
+    rng = np.random.default_rng(0)
+    weights = [
+        numpy_helper.from_array(
+            (rng.standard_normal((WIDTH, WIDTH)) / np.sqrt(WIDTH)).astype(np.float32), f"w{i}"
+        )
+        for i in range(DISTINCT_WEIGHTS)
+    ]
+    nodes, current = [], "x"
+    for i in range(layers):
+        out = "y" if i == layers - 1 else f"h{i}"
+        nodes.append(helper.make_node("MatMul", [current, f"w{i % DISTINCT_WEIGHTS}"], [f"m{i}"]))
+        nodes.append(helper.make_node("Relu", [f"m{i}"], [out]))
+        current = out
+    graph = helper.make_graph(
+        nodes,
+        "chain",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, WIDTH])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, WIDTH])],
+        weights,
     )
-    final = graph.output[0].name
-    graph.node[-1].output[0] = "main_out"
-    graph.node.extend(
-        [
-            helper.make_node("MatMul", ["x", "side_w"], ["side_m"]),
-            helper.make_node("Relu", ["side_m"], ["side_r"]),
-            helper.make_node("ReduceSum", ["side_r"], ["side_s"], keepdims=1),
-            helper.make_node("Mul", ["side_s", "side_scale"], ["side_t"]),
-            helper.make_node("Add", ["main_out", "side_t"], [final]),
-        ]
-    )
-    del graph.output[:]
-    graph.output.extend([helper.make_tensor_value_info(final, TensorProto.FLOAT, [1, WIDTH])])
-    onnx.save_model(model, str(out))
-    return out
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    onnx.save_model(model, str(path))
+    return path
 
 
-def measured_slowdown(base: Path, head: Path, seconds: float = 6.0) -> tuple[float, float, float]:
+def measured_slowdown(base: Path, head: Path, seconds: float) -> tuple[float, float, float]:
     """(change, low, high) of the median, from one long segmented interleaved run."""
     feeds = {"x": np.random.default_rng(0).standard_normal((1, WIDTH)).astype(np.float32)}
 
@@ -81,24 +87,24 @@ def measured_slowdown(base: Path, head: Path, seconds: float = 6.0) -> tuple[flo
     return estimate.change, estimate.low - 1, estimate.high - 1
 
 
-def tune_variant(base: Path, target: float, folder: Path) -> tuple[Path, float, float, float]:
-    """The side-branch width that slows `base` down by `target`: proportional steps, the
-    closest candidate kept, accepted within max(15%, 0.3 points) of the target, then
-    verified by a separate, longer measurement (which is what the table reports)."""
-    width = max(8, int(target / 0.042 * WIDTH))  # one 512-wide layer is ~1/24 of the model
-    path = folder / f"slow_{round(target * 100)}.onnx"
-    best: tuple[float, int] | None = None
-    for _ in range(8):
-        with_side_branch(base, width, path)
-        change, _, _ = measured_slowdown(base, path)
-        if best is None or abs(change - target) < abs(best[0] - target):
-            best = (change, width)
-        if abs(change - target) <= max(0.15 * target, 0.003):
-            break
-        width = max(8, int(width * (1 + 0.8 * (target / max(change, 0.002) - 1))))
-    with_side_branch(base, best[1], path)
-    change, low, high = measured_slowdown(base, path, seconds=12.0)
-    return path, change, low, high
+def build_variants(folder: Path, log) -> list[tuple[str, Path, str | None]]:
+    """A/A plus one variant per target slowdown: the cost of one layer is measured (base vs
+    base + 20%), the layer count for each target derived from it, and each variant's real
+    slowdown verified by its own long measurement, which is what the table reports."""
+    base = chain(folder / "base.onnx", BASE_LAYERS)
+    probe_layers = BASE_LAYERS // 5
+    probe = chain(folder / "probe.onnx", BASE_LAYERS + probe_layers)
+    change, _, _ = measured_slowdown(base, probe, seconds=10.0)
+    per_layer = change / probe_layers
+    log(f"one extra layer costs {per_layer:+.3%} (from +{probe_layers} layers: {change:+.2%})")
+    scenarios: list[tuple[str, Path, str | None]] = [("A/A", base, None)]
+    for target in TARGETS:
+        extra = max(1, round(target / per_layer))
+        path = chain(folder / f"slow_{round(target * 100)}.onnx", BASE_LAYERS + extra)
+        change, low, high = measured_slowdown(base, path, seconds=10.0)
+        log(f"+{target:.0%} variant (+{extra} layers): {change:+.2%} ({low:+.2%}…{high:+.2%})")
+        scenarios.append((f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})"))
+    return scenarios
 
 
 @dataclass
@@ -165,22 +171,13 @@ def main() -> None:
         print(text, flush=True)
 
     folder = Path(tempfile.mkdtemp(prefix="mlgate-power-"))
-    base = write_reference_model(folder / "base.onnx")
-    # Variants are tuned and verified under the same conditions as the trials: how much a
-    # side branch slows the model down depends on what else the machine is doing (measured:
-    # a branch costing +1.7% on a quiet machine cost over +5% next to a busy core).
+    # Variants are verified under the same conditions as the trials.
     busy = None
     if args.load:
         busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:
-        scenarios: list[tuple[str, Path, str | None]] = [("A/A", base, None)]
-        for target in TARGETS:
-            path, change, low, high = tune_variant(base, target, folder)
-            log(f"+{target:.0%} variant: measured {change:+.2%} (95% CI {low:+.2%}…{high:+.2%})")
-            scenarios.append(
-                (f"+{target:.0%} slower", path, f"{change:+.1%} ({low:+.1%}…{high:+.1%})")
-            )
-        tallies = run_trials(base, scenarios, args.trials, log)
+        scenarios = build_variants(folder, log)
+        tallies = run_trials(scenarios[0][1], scenarios, args.trials, log)
     finally:
         if busy is not None:
             busy.kill()
