@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,11 @@ from mlgate.commands.compare import CompareOptions, compare
 from mlgate.compare.stats import clustered_ratios
 
 TARGETS = (0.02, 0.05, 0.10, 0.20)
+# One core kept busy; the loop ends by itself when this process is gone, however it ended.
+BUSY_LOOP = (
+    "import os\nparent = os.getppid()\nwhile os.getppid() == parent:\n"
+    "    for _ in range(200_000): pass\n"
+)
 CPU = Target("cpu", ("CPUExecutionProvider",), 1)
 WIDTH = 256
 DISTINCT_WEIGHTS = 4  # cycled through every layer: extra layers add compute, not memory
@@ -172,9 +178,8 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="mlgate-power-"))
     # Variants are verified under the same conditions as the trials.
-    busy = None
-    if args.load:
-        busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run `finally` on kill, too
+    busy = subprocess.Popen([sys.executable, "-c", BUSY_LOOP]) if args.load else None
     try:
         scenarios = build_variants(folder, log)
         tallies = run_trials(scenarios[0][1], scenarios, args.trials, log)
