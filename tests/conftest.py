@@ -11,6 +11,8 @@ latency:
   budget_seconds: 3
   min_seconds: 0.2
   warmup_seconds: 0.05
+  segment_seconds: 0.1
+  min_segments: 4
 """
 
 

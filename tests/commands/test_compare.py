@@ -20,6 +20,10 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+FAST_LATENCY = (
+    "latency: {budget_seconds: 3, min_seconds: 0.2, warmup_seconds: 0.05, "
+    "segment_seconds: 0.1, min_segments: 4}\n"
+)
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "src/mlgate/schemas/results.schema.json").read_text()
 )
@@ -161,8 +165,8 @@ def test_sklearn_models_same_model_passes(kind, metric_name, sklearn_models, tmp
     output = "probabilities" if metric_name.startswith("topk") else None
     config = tmp_path / "c.yml"
     config.write_text(
-        "latency: {budget_seconds: 3, min_seconds: 0.2, warmup_seconds: 0.05}\n"
-        f"models:\n  - path: '**/*.onnx'\n    eval: {{metric: '{metric_name}', batch_size: 16"
+        FAST_LATENCY
+        + f"models:\n  - path: '**/*.onnx'\n    eval: {{metric: '{metric_name}', batch_size: 16"
         + (f", output: {output}" if output else "")
         + "}\n"
     )
@@ -197,8 +201,8 @@ def test_accuracy_regression_exits_1_and_comment_names_it(tmp_path, capsys):
     demo = resources.files("mlgate.demo")
     config = tmp_path / "c.yml"
     config.write_text(
-        "latency: {budget_seconds: 3, min_seconds: 0.2, warmup_seconds: 0.05}\n"
-        "models:\n  - path: '**/*.onnx'\n    eval: {output: probabilities, batch_size: 32}\n"
+        FAST_LATENCY
+        + "models:\n  - path: '**/*.onnx'\n    eval: {output: probabilities, batch_size: 32}\n"
         "thresholds: {latency.p50: off, latency.p90: off, size: off}\n"
     )
     code, out, err = run(
@@ -354,8 +358,7 @@ def test_missing_execution_provider_is_a_clear_error_or_a_skip(tmp_path, capsys)
     assert "target 'gpu' needs NoSuchExecutionProvider" in err
     assert "CPUExecutionProvider" in err  # names what is installed
     config.write_text(
-        "latency: {budget_seconds: 2, min_seconds: 0.1, warmup_seconds: 0.01}\n"
-        "targets:\n  - {name: cpu}\n"
+        FAST_LATENCY + "targets:\n  - {name: cpu}\n"
         "  - {name: gpu, providers: [NoSuchExecutionProvider], allow_missing: true}\n"
     )
     code, _, err = run(
