@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.models import WIDTH, _session, model_with_latency
+from benchmarks.models import model_with_latency
 from mlgate.bench.environment import cpu_model
 from mlgate.bench.latency import LatencySettings, measure_interleaved
 
@@ -68,7 +68,7 @@ def main() -> None:
         f"mlgate compare, a {measured * 1e3:.2f} ms model vs itself, synthetic inputs: "
         f"{compare:.1f} s"
     )
-    one_ms, measured = model_with_latency(folder, 1e-3, "one_ms.onnx")
+    _, measured = model_with_latency(folder, 1e-3, "one_ms.onnx")
     cost = loop_overhead_ns()
     print(
         f"timing loop's own cost: {cost:.0f} ns per inference = "
