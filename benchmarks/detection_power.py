@@ -26,14 +26,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
 
 from mlgate.bench.environment import cpu_model
 from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.session import Target, open_session
 from mlgate.commands.compare import CompareOptions, compare
 from mlgate.compare.stats import clustered_ratios
+from mlgate.model.reference import write_reference_model
 
 TARGETS = (0.02, 0.05, 0.10, 0.20)
 # One core kept busy; the loop ends by itself when this process is gone, however it ended.
@@ -48,33 +47,9 @@ BASE_LAYERS = 270  # about 1 ms on one core of the VM this was written on
 
 
 def chain(path: Path, layers: int) -> Path:
-    """x -> layers x (MatMul + Relu), cycling DISTINCT_WEIGHTS matrices. Every layer costs
-    the same, and extra layers do not push weights out of the caches: a model with k% more
-    layers is k% more of the very same work."""
-    rng = np.random.default_rng(0)
-    weights = [
-        numpy_helper.from_array(
-            (rng.standard_normal((WIDTH, WIDTH)) / np.sqrt(WIDTH)).astype(np.float32), f"w{i}"
-        )
-        for i in range(DISTINCT_WEIGHTS)
-    ]
-    nodes, current = [], "x"
-    for i in range(layers):
-        out = "y" if i == layers - 1 else f"h{i}"
-        nodes.append(helper.make_node("MatMul", [current, f"w{i % DISTINCT_WEIGHTS}"], [f"m{i}"]))
-        nodes.append(helper.make_node("Relu", [f"m{i}"], [out]))
-        current = out
-    graph = helper.make_graph(
-        nodes,
-        "chain",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, WIDTH])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, WIDTH])],
-        weights,
-    )
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
-    model.ir_version = 8
-    onnx.save_model(model, str(path))
-    return path
+    """Every layer costs the same, and extra layers do not push weights out of the caches: a
+    model with k% more layers is k% more of the very same work."""
+    return write_reference_model(path, layers, WIDTH, DISTINCT_WEIGHTS)
 
 
 def measured_slowdown(base: Path, head: Path, seconds: float) -> tuple[float, float, float]:

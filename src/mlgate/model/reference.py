@@ -14,14 +14,23 @@ LAYERS = 24
 IR_VERSION = 8  # readable by every supported onnxruntime
 
 
-def write_reference_model(path: Path, layers: int = LAYERS, width: int = WIDTH) -> Path:
+def write_reference_model(
+    path: Path, layers: int = LAYERS, width: int = WIDTH, distinct_weights: int | None = None
+) -> Path:
+    """`layers` x (MatMul + Relu). With `distinct_weights`, the layers cycle through that many
+    matrices: extra layers then add the very same work without adding weight memory."""
     rng = np.random.default_rng(0)
-    nodes, weights, current = [], [], "x"
+    count = min(layers, distinct_weights or layers)
+    weights = [
+        numpy_helper.from_array(
+            (rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32), f"w{i}"
+        )
+        for i in range(count)
+    ]
+    nodes, current = [], "x"
     for i in range(layers):
-        weight = (rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32)
-        weights.append(numpy_helper.from_array(weight, f"w{i}"))
         out = "y" if i == layers - 1 else f"h{i}"
-        nodes.append(helper.make_node("MatMul", [current, f"w{i}"], [f"m{i}"]))
+        nodes.append(helper.make_node("MatMul", [current, f"w{i % count}"], [f"m{i}"]))
         nodes.append(helper.make_node("Relu", [f"m{i}"], [out]))
         current = out
     graph = helper.make_graph(
