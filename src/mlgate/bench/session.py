@@ -56,6 +56,9 @@ class Target:
     threads: int
 
 
+DEFAULT_HINT = "check that the eval data or the configured input shapes fit the model"
+
+
 class Session:
     """An onnxruntime session for one model on one target."""
 
@@ -66,13 +69,12 @@ class Session:
         self.output_names = [o.name for o in inner.get_outputs()]
         self.providers = list(inner.get_providers())
 
-    def run(self, feeds: dict[str, np.ndarray]) -> list[Any]:
+    def run(self, feeds: dict[str, np.ndarray], hint: str = DEFAULT_HINT) -> list[Any]:
         try:
             return self._inner.run(self.output_names, feeds)
         except Exception as exc:  # onnxruntime raises its own, unexported exception types
             raise ModelError(
-                f"{self.display}: inference failed: {runtime_message(exc)}; check that the "
-                "eval data or the configured input shapes fit the model"
+                f"{self.display}: inference failed: {runtime_message(exc)}; {hint}"
             ) from None
 
     def runner(self, feeds: dict[str, np.ndarray]) -> Callable[[], Any]:
