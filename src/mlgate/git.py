@@ -42,10 +42,6 @@ def parse_rev_path(spec: str) -> tuple[str, str] | None:
     return match["rev"], match["path"]
 
 
-def repo_root(cwd: Path | None = None) -> Path:
-    return Path(run_git("rev-parse", "--show-toplevel", cwd=cwd).decode().strip())
-
-
 def show_file(rev: str, path: str, cwd: Path | None = None) -> bytes:
     """File contents at `rev`; the path is relative to the repository root."""
     try:
