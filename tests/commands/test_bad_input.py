@@ -298,3 +298,40 @@ def test_partial_results_keep_what_was_measured(tmp_path, capsys):
 
 def test_corpus_is_large_enough():
     assert len(CASES) >= 30
+
+
+def test_internal_error_exits_3_keeps_partial_results_and_points_to_a_log(
+    tmp_path, capsys, monkeypatch
+):
+    """The crash path, exercised by fault injection (the one place a test replaces our own
+    code: no real input reaches it): exit 3, one line naming the log with the traceback,
+    and the results measured before the bug are still written."""
+    from mlgate.commands import compare as compare_command
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("simulated bug")
+
+    monkeypatch.setattr(compare_command, "evaluate_target", bug)
+    model = good_model(tmp_path)
+    code = main(
+        [
+            "compare",
+            str(model),
+            str(model),
+            "--no-memory",
+            "--budget-seconds",
+            "0.5",
+            "--json",
+            str(tmp_path / "r.json"),
+        ]
+    )
+    _, err = capsys.readouterr()
+    assert code == 3
+    assert err.count("\n") == 1
+    assert "internal error: RuntimeError: simulated bug" in err
+    log = Path(err.split("traceback in ", 1)[1].rstrip(")\n"))
+    assert "Traceback" in log.read_text()
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["verdict"] == "error"
+    assert doc["base"]["params"] == 64
+    assert doc["errors"][0].startswith("internal error: RuntimeError")

@@ -275,6 +275,10 @@ def compare(options: CompareOptions, progress: Progress | None = None) -> Compar
         except MlgateError as exc:
             _write(partial.finish([" ".join(str(exc).split())]), options)
             raise
+        except Exception as exc:  # a bug: keep what was measured, then let it surface (exit 3)
+            message = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
+            _write(partial.finish([message]), options)
+            raise
     results = partial.finish([])
     written = _write(results, options)
     code = EXIT_REGRESSION if results.verdict == "fail" else EXIT_PASS
