@@ -432,3 +432,10 @@ def test_calibrate_rejects_bad_options(tmp_path, capsys):
     code, _, err = run(capsys, "calibrate", "--trials", "1")
     assert code == 2
     assert "--trials must be at least 2" in err
+    code, _, err = run(capsys, "calibrate", "--false-alarm-rate", "0.7")
+    assert code == 2
+    assert "--false-alarm-rate must be between 0 and 0.5" in err
+    code, _, err = run(capsys, "calibrate", "--target", "tpu")
+    assert code == 2
+    assert "--target tpu: no such target" in err
+    assert err.count("\n") == 1

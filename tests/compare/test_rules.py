@@ -10,14 +10,14 @@ def est(ratio, low, high, n=1000, quantile=0.5):
     return RatioEstimate(quantile, 1.0, ratio, ratio, low, high, 0.95, n)
 
 
-def sampled(ratio, low, high, p=0.001, n=1000, enough=True):
+def sampled(ratio, low, high, p=0.001, n=1000, not_gated=""):
     return Observation(
         METRICS["latency.p50"],
         1.0,
         ratio,
         estimate=est(ratio, low, high, n),
         p_value=p,
-        enough_samples=enough,
+        not_gated=not_gated,
     )
 
 
@@ -47,7 +47,7 @@ def test_sampled_three_way_verdict(ratio, low, high, p, verdict):
 
 
 def test_too_few_samples_is_shown_not_gated():
-    result = judge(sampled(1.5, 1.4, 1.6, n=30, enough=False), FIVE)
+    result = judge(sampled(1.5, 1.4, 1.6, n=30, not_gated="too few samples (30)"), FIVE)
     assert result.verdict == "skipped"
     assert "not gated" in result.note
     assert result.change == pytest.approx(0.5)

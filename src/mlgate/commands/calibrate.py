@@ -8,6 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from mlgate.bench.environment import provenance
 from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.latency import LatencySettings, measure_interleaved
@@ -45,12 +47,12 @@ class CalibrateOutcome:
 
 
 def _trial(
-    loaded: LoadedModel, target: Target, options: CalibrateOptions, warmup: float, data
+    loaded: LoadedModel,
+    target: Target,
+    options: CalibrateOptions,
+    warmup: float,
+    feeds: dict[str, np.ndarray],
 ) -> AATrial:
-    probe = open_session(loaded.path, target, loaded.display)
-    feeds, _ = latency_feeds(probe, loaded, data, None, {})
-    del probe
-
     def make(_: int):
         first = open_session(loaded.path, target, loaded.display)
         second = open_session(loaded.path, target, loaded.display)
@@ -87,10 +89,12 @@ def calibrate(options: CalibrateOptions, progress: Progress | None = None) -> Ca
         path = options.model or write_reference_model(Path(workdir) / "reference.onnx")
         loaded = load_model(path, runtime_limits(), str(options.model or "reference model"))
         data = load_eval_data(options.data) if options.data else None
+        feeds, _ = latency_feeds(open_session(path, target, loaded.display), loaded, data, None, {})
+        warmup = config.latency.warmup_seconds
         trials = []
         for index in range(options.trials):
             with progress.step(f"A/A trial {index + 1} of {options.trials}"):
-                trials.append(_trial(loaded, target, options, config.latency.warmup_seconds, data))
+                trials.append(_trial(loaded, target, options, warmup, feeds))
     calibration = summarize(trials, options.false_alarm_rate)
     summary = render_calibration(calibration, target.name, loaded.display)
     if options.json_out is not None:

@@ -64,11 +64,11 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
         base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence, FINAL_RESAMPLES
     )
     for (name, quantile), estimate in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
-        enough = estimate.n >= stats.min_samples_for(quantile)
-        note = ""
-        if segments < MIN_GATED_SEGMENTS:
-            enough = False
-            note = (
+        not_gated = ""
+        if estimate.n < stats.min_samples_for(quantile):
+            not_gated = f"too few samples ({estimate.n}) for this percentile"
+        elif segments < MIN_GATED_SEGMENTS:
+            not_gated = (
                 f"only {segments} segment(s) of fresh sessions fit the time budget (need "
                 f"{MIN_GATED_SEGMENTS}); raise latency.budget_seconds"
             )
@@ -79,9 +79,8 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
                 estimate.head,
                 estimate=estimate,
                 p_value=p_value,
-                enough_samples=enough,
+                not_gated=not_gated,
                 method="sampled",
-                note=note,
             )
         )
     median_base = float(np.median(base))

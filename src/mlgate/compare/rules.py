@@ -25,7 +25,7 @@ class Observation:
     higher_is_better: bool | None = None  # overrides the spec (error metrics: lower is better)
     estimate: RatioEstimate | None = None  # sampled metrics: the paired ratio with its CI
     p_value: float | None = None
-    enough_samples: bool = True
+    not_gated: str = ""  # why a sampled metric is shown but not gated (too few samples, ...)
     method: str = "measured"
     note: str = ""
 
@@ -82,10 +82,8 @@ def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tupl
     est = obs.estimate
     if est is None:
         return "skipped", "not measured"
-    if not obs.enough_samples:
-        if obs.note:
-            return "skipped", "shown, not gated"
-        return "skipped", f"shown, not gated: too few samples ({est.n}) for this percentile"
+    if obs.not_gated:
+        return "skipped", f"shown, not gated: {obs.not_gated}"
     limit = _threshold_as_relative(obs, threshold)
     if limit is None:
         return "skipped", "base is zero: a relative threshold cannot apply"
