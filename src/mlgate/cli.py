@@ -97,6 +97,38 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-memory", action="store_true", help="skip the peak-memory child processes"
     )
 
+    chk = sub.add_parser(
+        "check", help="gate every ONNX model that changed between two git revisions"
+    )
+    chk.add_argument(
+        "--base", required=True, help="base revision; compared at its merge-base with --head"
+    )
+    chk.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
+    chk.add_argument(
+        "--models",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="only models matching this glob (repeatable; default: the config's, else **/*.onnx)",
+    )
+    chk.add_argument("--config", default="mlgate.yml", help="config path in the repository")
+    chk.add_argument(
+        "--config-from",
+        choices=["worktree", "base", "head"],
+        default="worktree",
+        help="read the config from the work tree (default) or a revision",
+    )
+    chk.add_argument(
+        "--out", type=Path, default=Path("mlgate-results"), help="folder for run.json and results"
+    )
+    chk.add_argument("--comment", dest="comment_out", type=Path, help="write the comment here")
+    chk.add_argument(
+        "--threshold", action="append", type=_threshold, default=[], metavar="METRIC=THRESHOLD"
+    )
+    chk.add_argument("--target", action="append", default=[], help="run only this target")
+    chk.add_argument("--budget-seconds", type=_positive_float, help="latency budget per target")
+    chk.add_argument("--no-memory", action="store_true", help="skip peak-memory measurement")
+
     cal = sub.add_parser(
         "calibrate", help="measure A/A latency noise on this machine and suggest thresholds"
     )
@@ -148,6 +180,8 @@ def _run(args: argparse.Namespace) -> int:
         for path in outcome.written:
             sys.stdout.write(f"wrote {path}\n")
         return outcome.exit_code
+    if args.command == "check":
+        return _check(args, progress)
     if args.command == "calibrate":
         from mlgate.commands.calibrate import CalibrateOptions, calibrate
 
@@ -177,6 +211,35 @@ def _run(args: argparse.Namespace) -> int:
     for path in result.compare.written:
         sys.stdout.write(f"wrote {path}\n")
     return result.exit_code
+
+
+def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
+    from mlgate.commands.check import CheckOptions, check
+    from mlgate.render.environment import render_run_comment, render_run_summary
+
+    outcome = check(
+        CheckOptions(
+            base=args.base,
+            head=args.head,
+            results_dir=args.out,
+            model_globs=tuple(args.models),
+            config_path=args.config,
+            config_from=args.config_from,
+            thresholds=dict(args.threshold),
+            targets=tuple(args.target),
+            budget_seconds=args.budget_seconds,
+            measure_memory=not args.no_memory,
+        ),
+        progress,
+    )
+    sys.stdout.write(render_run_summary(outcome.report))
+    if args.comment_out is not None:
+        args.comment_out.write_text(render_run_comment(outcome.report), encoding="utf-8")
+        sys.stdout.write(f"wrote {args.comment_out}\n")
+    sys.stdout.write(f"wrote {outcome.run_file}\n")
+    if outcome.internal_error is not None:
+        raise outcome.internal_error
+    return outcome.exit_code
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,8 +3,10 @@ is materialised from git into a temporary folder, external data files included."
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from mlgate.errors import GitError
@@ -55,3 +57,104 @@ def show_file(rev: str, path: str, cwd: Path | None = None) -> bytes:
         return run_git("show", f"{rev}:{path}", cwd=cwd)
     except GitError:
         raise GitError(f"'{path}' does not exist at git revision '{rev}'") from None
+
+
+def trust_directory(path: Path) -> None:
+    """Let git work in a checkout owned by another user (the Action's `/github/workspace`).
+
+    Uses git's environment config (`GIT_CONFIG_COUNT`), so no global file is changed."""
+    index = int(os.environ.get("GIT_CONFIG_COUNT", "0") or 0)
+    os.environ[f"GIT_CONFIG_KEY_{index}"] = "safe.directory"
+    os.environ[f"GIT_CONFIG_VALUE_{index}"] = str(path)
+    os.environ["GIT_CONFIG_COUNT"] = str(index + 1)
+
+
+def has_commit(rev: str, cwd: Path | None = None) -> bool:
+    try:
+        run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=cwd)
+    except GitError:
+        return False
+    return True
+
+
+def resolve_commit(rev: str, cwd: Path | None = None) -> str:
+    """The full SHA of `rev`; a branch name is also tried as `origin/<name>`."""
+    for candidate in (rev, f"origin/{rev}", f"refs/remotes/origin/{rev}"):
+        if has_commit(candidate, cwd):
+            return run_git("rev-parse", f"{candidate}^{{commit}}", cwd=cwd).decode().strip()
+    raise GitError(_missing_history(rev, cwd))
+
+
+def is_shallow(cwd: Path | None = None) -> bool:
+    return run_git("rev-parse", "--is-shallow-repository", cwd=cwd).decode().strip() == "true"
+
+
+def _missing_history(rev: str, cwd: Path | None) -> str:
+    hint = (
+        "the checkout is shallow: set `fetch-depth: 0` on actions/checkout"
+        if _safe_is_shallow(cwd)
+        else f"fetch it (`git fetch origin {rev}`) or set `fetch-depth: 0` on actions/checkout"
+    )
+    return f"git revision '{rev}' is not in this checkout; {hint}"
+
+
+def _safe_is_shallow(cwd: Path | None) -> bool:
+    try:
+        return is_shallow(cwd)
+    except GitError:
+        return False
+
+
+def merge_base(base: str, head: str, cwd: Path | None = None) -> str:
+    """The commit the head branch forked from (what a pull request is compared against)."""
+    for rev in (base, head):
+        if not has_commit(rev, cwd):
+            raise GitError(_missing_history(rev, cwd))
+    try:
+        return run_git("merge-base", base, head, cwd=cwd).decode().strip()
+    except GitError:
+        raise GitError(
+            f"no common ancestor of {base[:12]} and {head[:12]}"
+            + (
+                ": the checkout is shallow; set `fetch-depth: 0` on actions/checkout"
+                if _safe_is_shallow(cwd)
+                else ""
+            )
+        ) from None
+
+
+@dataclass(frozen=True)
+class FileChange:
+    status: str  # A added, M modified, D deleted, R renamed, C copied, T type changed
+    path: str  # the path at head (at base for deletions)
+    old_path: str | None = None  # for renames and copies
+
+
+def changed_files(base: str, head: str, cwd: Path | None = None) -> list[FileChange]:
+    """Files that differ between two commits, renames detected (NUL-separated: any name)."""
+    raw = run_git("diff", "--name-status", "-z", "-M", "--no-ext-diff", base, head, cwd=cwd)
+    fields = raw.decode("utf-8", errors="surrogateescape").split("\0")
+    changes: list[FileChange] = []
+    i = 0
+    while i < len(fields) and fields[i]:
+        status = fields[i][0]
+        if status in "RC":
+            changes.append(FileChange(status, fields[i + 2], fields[i + 1]))
+            i += 3
+        else:
+            changes.append(FileChange(status, fields[i + 1]))
+            i += 2
+    return changes
+
+
+def list_files(rev: str, cwd: Path | None = None) -> list[str]:
+    raw = run_git("ls-tree", "-r", "-z", "--name-only", rev, cwd=cwd)
+    return [name for name in raw.decode("utf-8", errors="surrogateescape").split("\0") if name]
+
+
+def file_exists(rev: str, path: str, cwd: Path | None = None) -> bool:
+    try:
+        run_git("cat-file", "-e", f"{rev}:{path}", cwd=cwd)
+    except GitError:
+        return False
+    return True

@@ -40,6 +40,16 @@ class CompareOptions:
     targets: tuple[str, ...] = ()
     budget_seconds: float | None = None
     measure_memory: bool = True
+    loaded_config: LoadedConfig | None = None  # already read (the Action reads the base's)
+    git_dir: Path | None = None  # where `REV:path` references are read from (default: cwd)
+    label: str | None = None  # the model's name in reports (default: `head`)
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    config: Config
+    data_root: Path  # relative eval-data paths start here
+    path: str | None = None  # the config file, for the rerun command
 
 
 @dataclass(frozen=True)
@@ -83,6 +93,9 @@ def reproduce_command(options: CompareOptions) -> str:
         words += ["--data", str(options.data)]
     if options.config is not None:
         words += ["--config", str(options.config)]
+    config_path = options.loaded_config.path if options.loaded_config else None
+    if config_path is not None:
+        words += ["--config", config_path]
     for name, text in options.thresholds.items():
         words += ["--threshold", f"{name}={text}"]
     for name in options.targets:
@@ -126,12 +139,12 @@ def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConf
 
 
 def _eval_data(
-    options: CompareOptions, model: ModelConfig, config: Config, origin: Path | None
+    options: CompareOptions, model: ModelConfig, config: Config, data_root: Path
 ) -> EvalData | None:
     if options.data is not None:
         path = options.data
     elif model.eval.data is not None:
-        path = (origin.parent if origin else Path()) / model.eval.data
+        path = data_root / model.eval.data
     else:
         return None
     return load_eval_data(path, model.eval.labels, config.limits.data_size_mb)
@@ -223,27 +236,27 @@ def _eval_info(plan: _Plan, measured: PairResult) -> EvalInfo | None:
     )
 
 
-def _write(results: Results, options: CompareOptions) -> list[Path]:
-    written = []
+def _write(results: Results, options: CompareOptions) -> None:
     if options.json_out is not None:
         write_results(results, options.json_out)
-        written.append(options.json_out)
     if options.comment_out is not None:
         options.comment_out.parent.mkdir(parents=True, exist_ok=True)
         options.comment_out.write_text(render_comment(results), encoding="utf-8")
-        written.append(options.comment_out)
-    return written
 
 
 def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdir: Path) -> None:
-    config, origin = load_config(options.config)
-    head_source = source.resolve(options.head, workdir / "head")
+    if options.loaded_config is not None:
+        config, data_root = options.loaded_config.config, options.loaded_config.data_root
+    else:
+        config, origin = load_config(options.config)
+        data_root = origin.parent if origin else Path()
+    head_source = source.resolve(options.head, workdir / "head", options.git_dir)
     model_config = config.model_for(head_source.repo_path)
     thresholds = _thresholds(config, model_config, options.thresholds)
     targets = _selected_targets(config, options.targets)
     with progress.step("loading and validating models"):
         limits = runtime_limits()
-        base_source = source.resolve(options.base, workdir / "base")
+        base_source = source.resolve(options.base, workdir / "base", options.git_dir)
         max_mb = config.limits.model_size_mb
         base = load_model(base_source.local, limits, base_source.display, max_mb)
         partial.base, base_params = _model_info(base)
@@ -253,7 +266,7 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
         base=base,
         head=head,
         params=(base_params, head_params),
-        data=_eval_data(options, model_config, config, origin),
+        data=_eval_data(options, model_config, config, data_root),
         model=model_config,
         config=config,
         thresholds=thresholds,
@@ -265,21 +278,33 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
             partial.eval = _eval_info(plan, measured)
 
 
-def compare(options: CompareOptions, progress: Progress | None = None) -> CompareOutcome:
-    """Run the gate; on bad input the partial results are written, then the error raised."""
+def run_compare(
+    options: CompareOptions, progress: Progress | None = None
+) -> tuple[Results, Exception | None]:
+    """Run the gate and write its outputs. Never raises for bad input or a bug: returns the
+    (partial) results, whose `errors` say what failed, and the exception to report."""
     progress = progress or NoProgress()
-    partial = _Partial(model=options.head, reproduce=reproduce_command(options))
+    partial = _Partial(model=options.label or options.head, reproduce=reproduce_command(options))
+    error: Exception | None = None
+    messages: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
         try:
             _gate(options, partial, progress, Path(workdir))
         except MlgateError as exc:
-            _write(partial.finish([" ".join(str(exc).split())]), options)
-            raise
+            error, messages = exc, [" ".join(str(exc).split())]
         except Exception as exc:  # a bug: keep what was measured, then let it surface (exit 3)
-            message = f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"
-            _write(partial.finish([message]), options)
-            raise
-    results = partial.finish([])
-    written = _write(results, options)
+            error = exc
+            messages = [f"internal error: {type(exc).__name__}: {' '.join(str(exc).split())}"]
+    results = partial.finish(messages)
+    _write(results, options)
+    return results, error
+
+
+def compare(options: CompareOptions, progress: Progress | None = None) -> CompareOutcome:
+    """Run the gate; on bad input the partial results are written, then the error raised."""
+    results, error = run_compare(options, progress)
+    if error is not None:
+        raise error
+    written = [path for path in (options.json_out, options.comment_out) if path is not None]
     code = EXIT_REGRESSION if results.verdict == "fail" else EXIT_PASS
     return CompareOutcome(code, results, render_summary(results), written)

@@ -12,7 +12,14 @@ from mlgate.compare import stats
 from mlgate.compare.metrics import ERROR_METRICS, METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.thresholds import Threshold
-from mlgate.results.schema import MetricResult, OverallVerdict, TargetResult, TargetVerdict
+from mlgate.results.schema import (
+    MetricResult,
+    OverallVerdict,
+    Results,
+    RunVerdict,
+    TargetResult,
+    TargetVerdict,
+)
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
 CHECKPOINT_RESAMPLES = 300
@@ -210,3 +217,12 @@ def latency_stop_rule(
         return True
 
     return decided
+
+
+def run_verdict(results: list[Results], errors: list[str]) -> RunVerdict:
+    """Over every gated model: an error anywhere wins, then a failure; nothing gated is neutral."""
+    if errors or any(r.verdict == "error" for r in results):
+        return "error"
+    if any(r.verdict == "fail" for r in results):
+        return "fail"
+    return "pass" if results else "neutral"

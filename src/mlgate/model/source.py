@@ -21,8 +21,9 @@ class ModelSource:
     repo_path: str  # the path config globs are matched against
 
 
-def resolve(spec: str, workdir: Path) -> ModelSource:
-    """Where `spec` lives on disk; git references are written under `workdir`."""
+def resolve(spec: str, workdir: Path, git_dir: Path | None = None) -> ModelSource:
+    """Where `spec` lives on disk; git references (read in `git_dir`, default the current
+    directory) are written under `workdir`."""
     parsed = git.parse_rev_path(spec)
     if parsed is None:
         return ModelSource(Path(spec), spec, spec)
@@ -31,12 +32,14 @@ def resolve(spec: str, workdir: Path) -> ModelSource:
     folder = workdir / rev.replace("/", "_").replace("\\", "_")
     folder.mkdir(parents=True, exist_ok=True)
     local = folder / Path(path).name
-    local.write_bytes(git.show_file(rev, relative))
-    _materialise_external_data(local, rev, posixpath.dirname(relative), spec)
+    local.write_bytes(git.show_file(rev, relative, git_dir))
+    _materialise_external_data(local, rev, posixpath.dirname(relative), spec, git_dir)
     return ModelSource(local, spec, path)
 
 
-def _materialise_external_data(local: Path, rev: str, git_dir: str, display: str) -> None:
+def _materialise_external_data(
+    local: Path, rev: str, folder: str, display: str, git_dir: Path | None
+) -> None:
     try:
         proto = onnx.load_model(str(local), load_external_data=False)
     except (DecodeError, ValueError, OSError):
@@ -45,4 +48,5 @@ def _materialise_external_data(local: Path, rev: str, git_dir: str, display: str
         target = safe_external_path(local.parent, location, display)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(git.show_file(rev, posixpath.join(git_dir or ".", location)))
+            location_in_repo = posixpath.join(folder or ".", location)
+            target.write_bytes(git.show_file(rev, location_in_repo, git_dir))

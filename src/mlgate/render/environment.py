@@ -7,55 +7,119 @@ HTML, mentions or links even when a template forgets to escape it."""
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 
 import jinja2
+import jinja2.sandbox
 
 from mlgate.compare.calibration import Calibration
-from mlgate.render.markdown import code_span, finalize
+from mlgate.errors import ConfigError
+from mlgate.render.markdown import code_span, finalize, safe_url
+from mlgate.render.run_view import run_view
 from mlgate.render.view import report_view
-from mlgate.results.schema import Results
+from mlgate.results.schema import Results, RunReport
 
 COMMENT_LIMIT = 65_536  # GitHub's maximum issue-comment body
 _TRUNCATED = (
     "\n\n… comment truncated to fit GitHub's limit; the full results are in the job summary "
     "and the results JSON.\n"
 )
+_LOADER = jinja2.PackageLoader("mlgate.render", "templates")
+
+
+def _markdown_options() -> dict[str, object]:
+    return {
+        "loader": _LOADER,
+        "autoescape": False,
+        "finalize": finalize,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+    }
+
+
+def _add_filters(env: jinja2.Environment) -> jinja2.Environment:
+    env.filters["code"] = code_span
+    env.filters["url"] = safe_url
+    return env
 
 
 @functools.cache
 def markdown_env() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("mlgate.render", "templates"),
-        autoescape=False,
-        finalize=finalize,
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-    )
-    env.filters["code"] = code_span
-    return env
+    return _add_filters(jinja2.Environment(**_markdown_options()))  # type: ignore[arg-type]
+
+
+def sandboxed_env() -> jinja2.sandbox.SandboxedEnvironment:
+    """For a user's own comment template: no attribute tricks, same escaping."""
+    env = jinja2.sandbox.SandboxedEnvironment(**_markdown_options())  # type: ignore[arg-type]
+    return _add_filters(env)  # type: ignore[return-value]
 
 
 @functools.cache
 def text_env() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("mlgate.render", "templates"),
+        loader=_LOADER,
         autoescape=False,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+
+
+def _fit(render: Callable[[bool], str], limit: int, truncated_note: str) -> str:
+    """Full, then compact, then truncated: the first that fits in `limit` characters."""
+    body = render(False)
+    if len(body) <= limit:
+        return body
+    body = render(True)
+    if len(body) <= limit:
+        return body
+    return body[: limit - len(truncated_note)] + truncated_note
 
 
 def render_comment(results: Results, limit: int = COMMENT_LIMIT) -> str:
     """The PR comment; collapsed, then truncated, if it would exceed `limit` characters."""
     template = markdown_env().get_template("comment.md.j2")
     view = report_view(results)
-    body = template.render(r=view, compact=False)
-    if len(body) <= limit:
-        return body
-    body = template.render(r=view, compact=True)
-    if len(body) <= limit:
-        return body
-    return body[: limit - len(_TRUNCATED)] + _TRUNCATED
+    return _fit(lambda compact: template.render(r=view, compact=compact), limit, _TRUNCATED)
+
+
+def render_run_comment(
+    report: RunReport,
+    limit: int = COMMENT_LIMIT,
+    details_url: str = "",
+    template_text: str | None = None,
+) -> str:
+    """The sticky comment of a gate run. `template_text` is a user's template (read from the
+    base branch by the caller), rendered sandboxed with the same escaping."""
+    if template_text is None:
+        template = markdown_env().get_template("run_comment.md.j2")
+    else:
+        try:
+            template = sandboxed_env().from_string(template_text)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ConfigError(
+                f"comment template, line {exc.lineno}: {exc.message}; fix the template"
+            ) from None
+    view = run_view(report, details_url)
+    note = _TRUNCATED
+    if view.details_url:
+        note = (
+            "\n\n… comment truncated to fit GitHub's limit; the full results are in the "
+            f"[job summary]({view.details_url}) and the results artifact.\n"
+        )
+
+    def render(compact: bool) -> str:
+        try:
+            return template.render(v=view, compact=compact)
+        except jinja2.TemplateError as exc:  # a user's template: undefined name, sandbox
+            raise ConfigError(f"comment template: {exc}; fix the template") from None
+
+    return _fit(render, limit, note)
+
+
+def render_run_summary(report: RunReport) -> str:
+    """The terminal summary of a gate run: the run, then each model."""
+    head = text_env().get_template("run_summary.txt.j2").render(v=run_view(report))
+    return "\n\n".join([head, *(render_summary(r).rstrip("\n") for r in report.results)]) + "\n"
 
 
 def render_summary(results: Results) -> str:

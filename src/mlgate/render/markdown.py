@@ -36,3 +36,11 @@ def finalize(value: object) -> object:
     if isinstance(value, Markup):
         return value
     return escape_markdown(value)
+
+
+def safe_url(text: object) -> Markup:
+    """A link target we built (job summary, run page): http(s) only, nothing that ends it."""
+    value = str(text)
+    if not re.fullmatch(r"https?://[^\s()<>\[\]`\"']+", value):
+        return Markup("")
+    return Markup(value)

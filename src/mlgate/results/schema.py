@@ -119,3 +119,49 @@ class Results:
     targets: list[TargetResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     reproduce: str = ""
+
+
+# ---- one gate run over every changed model (the Action's artifact) -------------------------
+
+RunVerdict = Literal["pass", "fail", "error", "neutral"]
+ChangeStatus = Literal["modified", "added", "deleted", "renamed"]
+
+
+@dataclass(frozen=True)
+class ModelChange:
+    """A model file the change touched, and whether (and why not) it was gated."""
+
+    path: str  # at head; at base for deletions
+    status: ChangeStatus
+    base_path: str | None = None
+    gated: bool = True
+    reason: str = ""  # why it was not gated
+
+
+@dataclass(frozen=True)
+class RunContextInfo:
+    """Where the run came from; publish mode checks these against GitHub before posting."""
+
+    repository: str = ""
+    event: str = ""
+    pr_number: int | None = None
+    base_sha: str = ""  # the merge-base the head is compared against
+    head_sha: str = ""
+    base_ref: str = ""
+    head_ref: str = ""
+    run_url: str = ""
+    fork: bool = False
+
+
+@dataclass(frozen=True)
+class RunReport:
+    schema_version: int
+    kind: Literal["mlgate-run"]
+    created_at: str
+    verdict: RunVerdict
+    context: RunContextInfo
+    config_source: str
+    changes: list[ModelChange] = field(default_factory=list)
+    results: list[Results] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)

@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from mlgate.errors import DataError
-from mlgate.results.schema import SCHEMA_VERSION, Results
+from mlgate.results.schema import SCHEMA_VERSION, Results, RunReport
 
 _ADAPTER = TypeAdapter(Results)
+_RUN_ADAPTER = TypeAdapter(RunReport)
 MAX_RESULTS_BYTES = 32 * 1024 * 1024
 
 
@@ -28,17 +29,17 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def to_dict(results: Results) -> dict[str, Any]:
-    return _finite(dataclasses.asdict(results))
+def to_dict(document: Results | RunReport) -> dict[str, Any]:
+    return _finite(dataclasses.asdict(document))
 
 
-def dumps(results: Results) -> str:
-    return json.dumps(to_dict(results), indent=2, ensure_ascii=False) + "\n"
+def dumps(document: Results | RunReport) -> str:
+    return json.dumps(to_dict(document), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_results(results: Results, path: Path) -> None:
+def write_results(document: Results | RunReport, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(dumps(results), encoding="utf-8")
+    path.write_text(dumps(document), encoding="utf-8")
 
 
 # Each step upgrades a document from version N to N + 1.
@@ -60,31 +61,70 @@ def upgrade(document: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
-def from_dict(document: dict[str, Any], source: str = "results") -> Results:
+def _validate(adapter: TypeAdapter[Any], document: dict[str, Any], source: str) -> Any:
     try:
-        return _ADAPTER.validate_python(upgrade(document))
+        return adapter.validate_python(document)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(part) for part in error["loc"])
         raise DataError(f"{source}: invalid results document at {where}: {error['msg']}") from None
 
 
-def read_results(path: Path) -> Results:
+def from_dict(document: dict[str, Any], source: str = "results") -> Results:
+    return _validate(_ADAPTER, upgrade(document), source)
+
+
+def run_from_dict(document: dict[str, Any], source: str = "run") -> RunReport:
+    document = upgrade(document)
+    results = document.get("results")
+    if isinstance(results, list):
+        document = {**document, "results": [_upgraded(r) for r in results]}
+    return _validate(_RUN_ADAPTER, document, source)
+
+
+def _upgraded(document: Any) -> Any:
+    return upgrade(document) if isinstance(document, dict) else document
+
+
+def parse_json(data: bytes, source: str, max_bytes: int = MAX_RESULTS_BYTES) -> dict[str, Any]:
+    """Bytes -> a JSON object, refusing oversize, non-UTF-8 and non-object documents."""
+    if len(data) > max_bytes:
+        raise DataError(f"{source} is larger than {max_bytes // (1024 * 1024)} MB")
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataError(f"{source} is not valid JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise DataError(f"{source} is not an mlgate results document (top level is not an object)")
+    return document
+
+
+def _read_bytes(path: Path) -> bytes:
     if not path.is_file():
         raise DataError(f"results file not found: {path}")
     if path.stat().st_size > MAX_RESULTS_BYTES:
         raise DataError(f"{path} is larger than {MAX_RESULTS_BYTES // (1024 * 1024)} MB")
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path} is not valid JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise DataError(f"{path} is not an mlgate results document (top level is not an object)")
-    return from_dict(document, str(path))
+    return path.read_bytes()
+
+
+def read_results(path: Path) -> Results:
+    return from_dict(parse_json(_read_bytes(path), str(path)), str(path))
+
+
+def read_run(path: Path) -> RunReport:
+    return run_from_dict(parse_json(_read_bytes(path), str(path)), str(path))
 
 
 def json_schema() -> dict[str, Any]:
-    schema = _ADAPTER.json_schema(mode="serialization")
+    return _published(_ADAPTER, "results")
+
+
+def run_json_schema() -> dict[str, Any]:
+    return _published(_RUN_ADAPTER, "run")
+
+
+def _published(adapter: TypeAdapter[Any], name: str) -> dict[str, Any]:
+    schema = adapter.json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://github.com/org/ml-efficiency-gate/schemas/results.schema.json"
+    schema["$id"] = f"https://github.com/org/ml-efficiency-gate/schemas/{name}.schema.json"
     return schema

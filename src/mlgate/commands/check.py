@@ -1,0 +1,272 @@
+"""`mlgate check`: gate every ONNX model that changed between two git revisions.
+
+The Action runs this on a pull request (base = merge-base, head = the PR's head commit); it
+works the same locally (`mlgate check --base main`). Orchestration only."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Literal
+
+import onnx
+from google.protobuf.message import DecodeError
+
+from mlgate import git
+from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
+from mlgate.compare.compare import run_verdict
+from mlgate.config import DEFAULT_CONFIG_NAME, Config, glob_matches, parse_config
+from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PASS, EXIT_REGRESSION
+from mlgate.errors import MlgateError
+from mlgate.model.load import external_locations
+from mlgate.progress import NoProgress, Progress
+from mlgate.results.schema import (
+    SCHEMA_VERSION,
+    ModelChange,
+    Results,
+    RunContextInfo,
+    RunReport,
+)
+from mlgate.results.store import write_results
+
+ConfigFrom = Literal["base", "head", "worktree"]
+DEFAULT_MODEL_GLOB = "**/*.onnx"
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    base: str  # a revision; the gate compares against merge-base(base, head)
+    head: str = "HEAD"
+    repo: Path = Path()
+    results_dir: Path = Path("mlgate-results")
+    model_globs: tuple[str, ...] = ()  # default: the config's `models` paths, else **/*.onnx
+    config_path: str = DEFAULT_CONFIG_NAME  # repository-relative
+    config_from: ConfigFrom = "worktree"  # "base" on pull requests: a PR cannot relax its gate
+    thresholds: dict[str, str] = field(default_factory=dict)
+    targets: tuple[str, ...] = ()
+    budget_seconds: float | None = None
+    measure_memory: bool = True
+    use_merge_base: bool = True
+    context: RunContextInfo = field(default_factory=RunContextInfo)
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    exit_code: int
+    report: RunReport
+    run_file: Path
+    internal_error: Exception | None = None
+
+
+def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutcome:
+    """Detect changed models, gate each, write `run.json` (and one results file per model).
+
+    Bad input in one model is reported in its results and does not stop the others; a
+    problem with the run itself (unknown revision, bad config) is raised as `MlgateError`
+    after a partial `run.json` is written."""
+    progress = progress or NoProgress()
+    started = _Run(options)
+    try:
+        with progress.step("finding changed models"):
+            base_sha, head_sha = started.resolve_revisions()
+            loaded = started.load_config(base_sha, head_sha)
+            changes = detect_changes(base_sha, head_sha, started.globs(loaded.config), options.repo)
+        started.changes = changes
+        for change in changes:
+            if change.gated:
+                started.gate_model(change, base_sha, head_sha, loaded, progress)
+    except MlgateError as exc:
+        started.errors.append(" ".join(str(exc).split()))
+        started.write()
+        raise
+    return started.finish()
+
+
+class _Run:
+    """The run in progress: what is known so far, written out even when a step fails."""
+
+    def __init__(self, options: CheckOptions) -> None:
+        self.options = options
+        self.context = options.context
+        self.config_source = "defaults"
+        self.changes: list[ModelChange] = []
+        self.results: list[Results] = []
+        self.notes: list[str] = []
+        self.errors: list[str] = []
+        self.internal_error: Exception | None = None
+        self.bad_input = False
+
+    def resolve_revisions(self) -> tuple[str, str]:
+        repo = self.options.repo
+        head = git.resolve_commit(self.options.head, repo)
+        base = git.resolve_commit(self.options.base, repo)
+        if self.options.use_merge_base:
+            base = git.merge_base(base, head, repo)
+        self.context = replace(self.context, base_sha=base, head_sha=head)
+        return base, head
+
+    def load_config(self, base: str, head: str) -> LoadedConfig:
+        """The config from the chosen revision; a PR that adds or edits it gets a note."""
+        options = self.options
+        path = options.config_path
+        text: str | None
+        if options.config_from == "worktree":
+            local = options.repo / path
+            text = local.read_text(encoding="utf-8") if local.is_file() else None
+            where = path
+        else:
+            rev = base if options.config_from == "base" else head
+            text = _text_at(rev, path, options.repo)
+            where = f"{path} at {options.config_from} {rev[:7]}"
+            if options.config_from == "base" and _text_at(head, path, options.repo) != text:
+                self.notes.append(
+                    f"{path} changes in this pull request; the gate used the base branch's "
+                    "version (a pull request cannot change its own gate). "
+                    "The change takes effect after merge."
+                )
+        if text is None:
+            self.config_source = "defaults"
+            return LoadedConfig(Config(), options.repo)
+        self.config_source = where
+        return LoadedConfig(parse_config(text, where), options.repo, path)
+
+    def globs(self, config: Config) -> tuple[str, ...]:
+        if self.options.model_globs:
+            return self.options.model_globs
+        return tuple(m.path for m in config.models) or (DEFAULT_MODEL_GLOB,)
+
+    def gate_model(
+        self,
+        change: ModelChange,
+        base: str,
+        head: str,
+        loaded: LoadedConfig,
+        progress: Progress,
+    ) -> None:
+        options = self.options
+        base_path = change.base_path or change.path
+        compare_options = CompareOptions(
+            base=f"{base[:12]}:{base_path}",
+            head=f"{head[:12]}:{change.path}",
+            json_out=options.results_dir / f"{_slug(change.path)}.json",
+            thresholds=options.thresholds,
+            targets=options.targets,
+            budget_seconds=options.budget_seconds,
+            measure_memory=options.measure_memory,
+            loaded_config=loaded,
+            git_dir=options.repo,
+            label=change.path,
+        )
+        with progress.step(f"gating {change.path}"):
+            results, error = run_compare(compare_options, progress)
+        self.results.append(results)
+        if isinstance(error, MlgateError):
+            self.bad_input = True
+        elif error is not None and self.internal_error is None:
+            self.internal_error = error
+
+    def report(self) -> RunReport:
+        return RunReport(
+            schema_version=SCHEMA_VERSION,
+            kind="mlgate-run",
+            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            verdict=run_verdict(self.results, self.errors),
+            context=self.context,
+            config_source=self.config_source,
+            changes=self.changes,
+            results=self.results,
+            notes=self.notes,
+            errors=self.errors,
+        )
+
+    def write(self) -> tuple[RunReport, Path]:
+        report = self.report()
+        path = self.options.results_dir / RUN_FILE
+        write_results(report, path)
+        return report, path
+
+    def finish(self) -> CheckOutcome:
+        report, path = self.write()
+        if self.internal_error is not None:
+            code = EXIT_INTERNAL
+        elif report.verdict == "error":
+            code = EXIT_BAD_INPUT
+        elif report.verdict == "fail":
+            code = EXIT_REGRESSION
+        else:
+            code = EXIT_PASS
+        return CheckOutcome(code, report, path, self.internal_error)
+
+
+def _text_at(rev: str, path: str, repo: Path) -> str | None:
+    if not git.file_exists(rev, path, repo):
+        return None
+    return git.show_file(rev, path, repo).decode("utf-8", errors="replace")
+
+
+def _slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "__", path.removesuffix(".onnx")).strip("_") or "model"
+
+
+def _matches(path: str, globs: tuple[str, ...]) -> bool:
+    return path.endswith(".onnx") and any(glob_matches(g, path) for g in globs)
+
+
+def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> list[ModelChange]:
+    """Models matching `globs` that changed, including models whose external data changed."""
+    changes: list[ModelChange] = []
+    changed_data: set[str] = set()
+    for change in git.changed_files(base, head, repo):
+        if _matches(change.path, globs) or (change.old_path and _matches(change.old_path, globs)):
+            changes.append(_model_change(change))
+        else:
+            changed_data.add(change.path)
+    data_dirs = {posixpath.dirname(path) for path in changed_data}
+    seen = {c.path for c in changes}
+    for path in git.list_files(head, repo) if data_dirs else []:
+        if (
+            path in seen
+            or not _matches(path, globs)
+            or not _under(posixpath.dirname(path), data_dirs)
+        ):
+            continue
+        if _uses_changed_data(head, path, changed_data, repo):
+            changes.append(ModelChange(path=path, status="modified"))
+    return sorted(changes, key=lambda c: c.path)
+
+
+def _under(folder: str, dirs: set[str]) -> bool:
+    """Whether any of `dirs` is `folder` or below it (where its external data may live)."""
+    return any(not folder or d == folder or d.startswith(folder + "/") for d in dirs)
+
+
+def _model_change(change: git.FileChange) -> ModelChange:
+    if change.status == "A":
+        return ModelChange(
+            change.path,
+            "added",
+            gated=False,
+            reason="new model: nothing to compare against; later changes to it are gated",
+        )
+    if change.status == "D":
+        return ModelChange(change.path, "deleted", gated=False, reason="removed in this change")
+    if change.status in "RC":
+        return ModelChange(change.path, "renamed", base_path=change.old_path)
+    return ModelChange(change.path, "modified")
+
+
+def _uses_changed_data(rev: str, path: str, changed: set[str], repo: Path) -> bool:
+    """Whether the model at `rev:path` keeps tensors in one of the `changed` files."""
+    try:
+        proto = onnx.load_model_from_string(git.show_file(rev, path, repo))
+    except (DecodeError, ValueError, RuntimeError):
+        return False  # unreadable here: a model change, if any, is reported when it is gated
+    folder = posixpath.dirname(path)
+    return any(
+        posixpath.normpath(posixpath.join(folder, location)) in changed
+        for location, _, _ in external_locations(proto)
+    )
