@@ -63,3 +63,12 @@ def test_lower_layers_never_import_commands_or_front_ends():
         if name.startswith(("bench/", "model/", "compare/", "render/", "results/")):
             upward = {i for i in _imports(tree) if i.startswith(("mlgate.commands", "mlgate.cli"))}
             assert not upward, (name, upward)
+
+
+def test_network_only_in_github():
+    """PyGithub and requests (the network) are imported only by github/."""
+    for name, tree in _modules():
+        if name.startswith("github/"):
+            continue
+        hits = {i for i in _imports(tree) if i.split(".")[0] in {"github", "requests", "urllib3"}}
+        assert not hits, (name, hits)

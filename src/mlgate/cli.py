@@ -237,8 +237,8 @@ def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
         args.comment_out.write_text(render_run_comment(outcome.report), encoding="utf-8")
         sys.stdout.write(f"wrote {args.comment_out}\n")
     sys.stdout.write(f"wrote {outcome.run_file}\n")
-    if outcome.internal_error is not None:
-        raise outcome.internal_error
+    if outcome.error is not None:
+        raise outcome.error  # one line on stderr, exit 2 (bad input) or 3 (a bug)
     return outcome.exit_code
 
 

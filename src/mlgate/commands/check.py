@@ -59,15 +59,15 @@ class CheckOutcome:
     exit_code: int
     report: RunReport
     run_file: Path
-    internal_error: Exception | None = None
+    error: Exception | None = None  # the first bad input (exit 2) or bug (exit 3)
 
 
 def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutcome:
     """Detect changed models, gate each, write `run.json` (and one results file per model).
 
-    Bad input in one model is reported in its results and does not stop the others; a
-    problem with the run itself (unknown revision, bad config) is raised as `MlgateError`
-    after a partial `run.json` is written."""
+    Never raises for bad input: a bad model is reported in its results and does not stop
+    the others; a problem with the run itself (unknown revision, bad config) ends it. Either
+    way `run.json` is written and the outcome carries the error to report."""
     progress = progress or NoProgress()
     started = _Run(options)
     try:
@@ -81,8 +81,7 @@ def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutco
                 started.gate_model(change, base_sha, head_sha, loaded, progress)
     except MlgateError as exc:
         started.errors.append(" ".join(str(exc).split()))
-        started.write()
-        raise
+        started.first_error = started.first_error or exc
     return started.finish()
 
 
@@ -97,8 +96,8 @@ class _Run:
         self.results: list[Results] = []
         self.notes: list[str] = []
         self.errors: list[str] = []
+        self.first_error: Exception | None = None
         self.internal_error: Exception | None = None
-        self.bad_input = False
 
     def resolve_revisions(self) -> tuple[str, str]:
         repo = self.options.repo
@@ -164,10 +163,9 @@ class _Run:
         with progress.step(f"gating {change.path}"):
             results, error = run_compare(compare_options, progress)
         self.results.append(results)
-        if isinstance(error, MlgateError):
-            self.bad_input = True
-        elif error is not None and self.internal_error is None:
-            self.internal_error = error
+        if error is not None and not isinstance(error, MlgateError):
+            self.internal_error = self.internal_error or error
+        self.first_error = self.first_error or error
 
     def report(self) -> RunReport:
         return RunReport(
@@ -199,7 +197,7 @@ class _Run:
             code = EXIT_REGRESSION
         else:
             code = EXIT_PASS
-        return CheckOutcome(code, report, path, self.internal_error)
+        return CheckOutcome(code, report, path, self.internal_error or self.first_error)
 
 
 def _text_at(rev: str, path: str, repo: Path) -> str | None:

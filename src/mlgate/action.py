@@ -1,0 +1,181 @@
+"""The GitHub Action's front end (the container's ENTRYPOINT): read the inputs and the
+runner's context from the environment, call the same commands as the CLI, print, exit.
+
+Exit codes are the CLI's: 0 pass (or nothing to gate), 1 regression, 2 bad input or
+configuration, 3 internal error, 130 interrupted."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from mlgate.commands.action import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
+from mlgate.error_handler import Exit, handle_errors
+from mlgate.errors import ConfigError, MlgateError
+from mlgate.github import runner
+from mlgate.github.context import RunContext, read_context
+from mlgate.github.publish import GitHubApi
+from mlgate.github.retry import RetryPolicy
+
+_CHOICES = {
+    "mode": ("gate", "publish"),
+    "comment_mode": ("changes", "always", "off"),
+    "fail_on": ("regression", "error", "never"),
+}
+
+
+def _choice(env: Mapping[str, str], name: str, default: str) -> str:
+    value = runner.input_value(env, name, default).lower()
+    if value not in _CHOICES[name]:
+        raise ConfigError(f"input {name}: '{value}' is not one of {', '.join(_CHOICES[name])}")
+    return value
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """Comma- or newline-separated values."""
+    text = runner.input_value(env, name).replace(",", "\n")
+    return tuple(item.strip() for item in text.splitlines() if item.strip())
+
+
+def _thresholds(env: Mapping[str, str]) -> dict[str, str]:
+    """`metric: threshold` or `metric=threshold`, one per line (or comma-separated)."""
+    from mlgate.config import check_threshold
+
+    found: dict[str, str] = {}
+    for item in _list(env, "thresholds"):
+        name, sep, value = item.partition("=") if "=" in item else item.partition(":")
+        if not sep or not name.strip():
+            raise ConfigError(
+                f"input thresholds: '{item}' is not METRIC: THRESHOLD (e.g. latency.p50: +3%)"
+            )
+        try:
+            check_threshold(name.strip(), value.strip())
+        except ValueError as exc:
+            raise ConfigError(f"input thresholds: {exc}") from None
+        found[name.strip()] = value.strip()
+    return found
+
+
+def _budget(env: Mapping[str, str]) -> float | None:
+    text = runner.input_value(env, "budget_seconds")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"input budget_seconds: '{text}' is not a number") from None
+    if value <= 0:
+        raise ConfigError("input budget_seconds: must be above zero")
+    return value
+
+
+def read_inputs(env: Mapping[str, str]) -> ActionInputs:
+    return ActionInputs(
+        mode=_choice(env, "mode", "gate"),  # type: ignore[arg-type]
+        config=runner.input_value(env, "config", "mlgate.yml"),
+        models=_list(env, "models"),
+        base_ref=runner.input_value(env, "base_ref"),
+        targets=_list(env, "targets"),
+        thresholds=_thresholds(env),
+        comment_mode=_choice(env, "comment_mode", "changes"),  # type: ignore[arg-type]
+        fail_on=_choice(env, "fail_on", "regression"),  # type: ignore[arg-type]
+        template=runner.input_value(env, "template"),
+        results_dir=runner.input_value(env, "results_dir", "mlgate-results"),
+        check_name=runner.input_value(env, "check_name", "ml-efficiency-gate"),
+        comment_author=runner.input_value(env, "comment_author"),
+        artifact_name=runner.input_value(env, "artifact_name", "mlgate-results"),
+        budget_seconds=_budget(env),
+    )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        return float(env.get(name, default))
+    except ValueError:
+        raise ConfigError(f"{name}: '{env[name]}' is not a number") from None
+
+
+def api_factory(env: Mapping[str, str]) -> ApiFactory:
+    """GitHub API clients configured from `MLGATE_API_*` (see the README, "API behaviour")."""
+    policy = RetryPolicy(
+        attempts=int(_number(env, "MLGATE_API_ATTEMPTS", 6)),
+        backoff_seconds=_number(env, "MLGATE_API_BACKOFF_SECONDS", 1.0),
+        max_wait_seconds=_number(env, "MLGATE_API_MAX_WAIT_SECONDS", 300.0),
+    )
+    timeout = int(_number(env, "MLGATE_API_TIMEOUT_SECONDS", 30))
+    pace = env.get("MLGATE_API_PACE", "1") != "0"
+
+    def create(context: RunContext) -> GitHubApi:
+        return GitHubApi(
+            context.api_url,
+            context.token,
+            context.repository,
+            policy=policy,
+            timeout=timeout,
+            pace=pace,
+        )
+
+    return create
+
+
+def _say(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def _files(env: Mapping[str, str]) -> RunnerFiles:
+    output, summary = env.get("GITHUB_OUTPUT"), env.get("GITHUB_STEP_SUMMARY")
+    return RunnerFiles(Path(output) if output else None, Path(summary) if summary else None)
+
+
+def run(env: Mapping[str, str]) -> ActionOutcome:
+    token = runner.input_value(env, "github_token") or env.get("GITHUB_TOKEN", "")
+    if token:
+        _say(runner.mask(token))
+    inputs = read_inputs(env)
+    context = read_context(env, token)
+    if inputs.mode == "publish":
+        from mlgate.commands.publish import publish
+
+        return publish(inputs, context, _files(env), api_factory(env))
+    from mlgate.commands.action import gate
+
+    return gate(inputs, context, _files(env), api_factory(env))
+
+
+def _print_outcome(outcome: ActionOutcome) -> None:
+    from mlgate.render.environment import render_run_summary
+    from mlgate.results.store import read_run
+
+    start, stop = runner.stop_commands()  # the summary quotes PR content
+    _say(start)
+    if outcome.results_path.is_file():
+        sys.stdout.write(render_run_summary(read_run(outcome.results_path)))
+    _say(stop)
+    for line in outcome.log:
+        _say(line)
+    if outcome.comment_url:
+        _say(f"comment: {outcome.comment_url}")
+
+
+def main(env: Mapping[str, str] | None = None) -> int:
+    env = os.environ if env is None else env
+    try:
+        with handle_errors():
+            try:
+                outcome = run(env)
+                _print_outcome(outcome)
+                if outcome.error is not None:
+                    raise outcome.error
+            except MlgateError as exc:  # also as an annotation on the run page
+                _say(runner.command("error", str(exc), title="mlgate"))
+                raise
+            return outcome.exit_code
+    except Exit as done:
+        return done.code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

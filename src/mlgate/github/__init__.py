@@ -1,0 +1,1 @@
+"""Everything that knows about GitHub: the runner's context and files, and the REST API."""
