@@ -1,0 +1,233 @@
+"""GitHub's REST contract (the vendored OpenAPI subset in `contract/`): find the operation of
+a request, validate request and response bodies, and build schema-valid objects.
+
+The description is OpenAPI 3.0 (`nullable: true`); it is rewritten once into plain JSON
+Schema (draft 4 + null types) and validated with jsonschema."""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+CONTRACT = Path(__file__).resolve().parent / "contract"
+SPEC_URI = "urn:github-rest-subset"
+
+
+def _nullable_to_json_schema(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_nullable_to_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _nullable_to_json_schema(value) for key, value in node.items()}
+    if node.pop("nullable", None) is True:
+        if isinstance(node.get("type"), str):
+            node["type"] = [node["type"], "null"]
+            if "enum" in node:
+                node["enum"] = [*node["enum"], None]
+        else:
+            node = {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+@functools.cache
+def spec() -> dict[str, Any]:
+    raw = json.loads((CONTRACT / "github-rest-subset.openapi.json").read_text())
+    return _nullable_to_json_schema(raw)
+
+
+@functools.cache
+def _registry() -> Registry:
+    return Registry().with_resource(
+        SPEC_URI, Resource.from_contents(spec(), default_specification=DRAFT4)
+    )
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    template: str
+    operation_id: str
+    pattern: re.Pattern[str]
+    definition: dict[str, Any]
+    pointer: str  # JSON pointer of the operation inside the spec
+
+    def request_schema(self) -> dict[str, Any] | None:
+        content = self.definition.get("requestBody", {}).get("content", {})
+        if "application/json" not in content:
+            return None
+        return {"$ref": f"{SPEC_URI}#{self.pointer}/requestBody/content/application~1json/schema"}
+
+    def response_schema(self, status: int) -> dict[str, Any] | None:
+        response = self.definition["responses"].get(str(status))
+        if response is None:
+            return None
+        pointer = f"{self.pointer}/responses/{status}"
+        if "$ref" in response:
+            pointer = response["$ref"].lstrip("#")
+            response = resolve_pointer(pointer)
+        if "application/json" not in response.get("content", {}):
+            return None
+        return {"$ref": f"{SPEC_URI}#{pointer}/content/application~1json/schema"}
+
+    def statuses(self) -> set[int]:
+        return {int(code) for code in self.definition["responses"]}
+
+
+def resolve_pointer(pointer: str) -> Any:
+    node: Any = spec()
+    for part in pointer.strip("/").split("/"):
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+@functools.cache
+def operations() -> list[Operation]:
+    found = []
+    for template, item in spec()["paths"].items():
+        regex = "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(template)) + "$"
+        for method, definition in item.items():
+            if method not in {"get", "post", "patch", "delete", "put"}:
+                continue
+            escaped = template.replace("~", "~0").replace("/", "~1")
+            found.append(
+                Operation(
+                    method.upper(),
+                    template,
+                    definition["operationId"],
+                    re.compile(regex),
+                    definition,
+                    f"/paths/{escaped}/{method}",
+                )
+            )
+    return found
+
+
+def find_operation(method: str, path: str) -> tuple[Operation, tuple[str, ...]] | None:
+    for operation in operations():
+        if operation.method == method:
+            match = operation.pattern.match(path)
+            if match:
+                return operation, match.groups()
+    return None
+
+
+def errors(schema: dict[str, Any], instance: Any) -> list[str]:
+    """Every way `instance` breaks `schema` (empty when valid)."""
+    validator = jsonschema.Draft4Validator(schema, registry=_registry())
+    return [
+        f"{'/'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message[:300]}"
+        for e in validator.iter_errors(instance)
+    ]
+
+
+def component(name: str) -> dict[str, Any]:
+    return {"$ref": f"{SPEC_URI}#/components/schemas/{name}"}
+
+
+# ---- building schema-valid objects -------------------------------------------------------
+
+
+def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        ref = schema["$ref"]
+        target = ref.split("#", 1)[1] if "#" in ref else ref
+        node: Any = root
+        for part in target.strip("/").split("/"):
+            node = node[part.replace("~1", "/").replace("~0", "~")]
+        schema = node
+    return schema
+
+
+def minimal(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
+    """The smallest instance with every required field (first enum value, first non-null
+    alternative, empty arrays), to be overlaid with real values."""
+    root = spec() if root is None else root
+    schema = _deref(schema, root)
+    if "allOf" in schema:
+        merged: dict[str, Any] = {}
+        for part in schema["allOf"]:
+            value = minimal(part, root)
+            if isinstance(value, dict):
+                merged.update(value)
+        return merged
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [o for o in schema[key] if _deref(o, root).get("type") != "null"]
+            return minimal(options[0] if options else schema[key][0], root)
+    if "enum" in schema:
+        return next((v for v in schema["enum"] if v is not None), None)
+    if "const" in schema:
+        return schema["const"]
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "null")
+    if kind == "object" or (kind is None and "properties" in schema):
+        props = schema.get("properties", {})
+        return {name: minimal(props.get(name, {}), root) for name in schema.get("required", [])}
+    if kind == "array":
+        return [minimal(schema.get("items", {}), root) for _ in range(schema.get("minItems", 0))]
+    if kind == "string":
+        return {"date-time": "2026-11-23T00:00:00Z", "uri": "https://example.invalid/"}.get(
+            schema.get("format", ""), "x" * max(1, schema.get("minLength", 1))
+        )
+    if kind == "integer":
+        return max(1, int(schema.get("minimum", 1)))
+    if kind == "number":
+        return 1.0
+    if kind == "boolean":
+        return False
+    return None
+
+
+def merge(base: Any, overlay: Any) -> Any:
+    if isinstance(base, dict) and isinstance(overlay, dict):
+        merged = copy.deepcopy(base)
+        for key, value in overlay.items():
+            merged[key] = merge(base.get(key), value) if key in base else value
+        return merged
+    return overlay
+
+
+def build(name: str, /, **fields: Any) -> dict[str, Any]:
+    """A valid `components/schemas/<name>` object with `fields` set; fails loudly if not."""
+    instance = merge(minimal(component(name)), fields)
+    problems = errors(component(name), instance)
+    assert not problems, (name, problems[:5])
+    return instance
+
+
+# ---- webhook payloads --------------------------------------------------------------------
+
+
+@functools.cache
+def webhook_schema(name: str) -> dict[str, Any]:
+    return json.loads((CONTRACT / "webhooks" / f"{name}.schema.json").read_text())
+
+
+def webhook_errors(name: str, payload: dict[str, Any]) -> list[str]:
+    schema = webhook_schema(name)
+    registry = Registry().with_resource(
+        "urn:webhook", Resource.from_contents(schema, default_specification=DRAFT202012)
+    )
+    validator = jsonschema.Draft202012Validator(schema, registry=registry)
+    return [
+        f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message[:200]}"
+        for e in validator.iter_errors(payload)
+    ]
+
+
+def webhook_payload(name: str, **fields: Any) -> dict[str, Any]:
+    schema = webhook_schema(name)
+    payload = merge(minimal(schema, schema), fields)
+    problems = webhook_errors(name, payload)
+    assert not problems, (name, problems[:5])
+    return payload
