@@ -21,6 +21,7 @@ from mlgate.errors import MlgateError
 from mlgate.github.retry import RetriesExhausted, RetryPolicy, with_retries
 
 T = TypeVar("T")
+_USER_AGENT = f"ml-efficiency-gate/{__version__}"
 ANNOTATIONS_PER_REQUEST = 50
 CHECK_TEXT_LIMIT = 65_535
 STATUS_DESCRIPTION_LIMIT = 140
@@ -133,11 +134,13 @@ class GitHubApi:
             timeout=timeout,
             retry=0,  # this module owns retries (see retry.py)
             per_page=100,
-            user_agent=f"ml-efficiency-gate/{__version__}",
+            user_agent=_USER_AGENT,
             seconds_between_requests=0.25 if pace else None,
             seconds_between_writes=1.0 if pace else None,
         )
         self._repo = self._github.get_repo(repository, lazy=True)
+        self._token = token
+        self._timeout = timeout
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._clock = clock
@@ -259,13 +262,25 @@ class GitHubApi:
         return self._call(f"listing the artifacts of run {run_id}", find)
 
     def download(self, url: str, max_bytes: int) -> bytes:
-        """An artifact's zip (GitHub answers with a redirect to storage; auth is not sent
-        there). Refuses more than `max_bytes`."""
+        """An artifact's zip. GitHub answers with a redirect to blob storage on another host;
+        the token goes to GitHub only, never to the storage URL. Refuses over `max_bytes`."""
 
         def fetch() -> bytes:
-            _, _, chunks = self._github.requester.getStream(url, chunk_size=65536)
+            answer = requests.get(
+                url,
+                headers={"Authorization": f"Bearer {self._token}", "User-Agent": _USER_AGENT},
+                allow_redirects=False,
+                timeout=self._timeout,
+            )
+            if answer.status_code in (301, 302, 303, 307, 308):
+                location = answer.headers.get("location", "")
+                answer = requests.get(location, stream=True, timeout=self._timeout)
+            if answer.status_code >= 400:
+                raise GithubException(
+                    answer.status_code, _json_or_none(answer), dict(answer.headers)
+                )
             data = bytearray()
-            for chunk in _chunks(chunks):
+            for chunk in answer.iter_content(65536):
                 data += chunk
                 if len(data) > max_bytes:
                     raise PublishError(f"artifact is larger than {max_bytes // 1024} KiB")
@@ -305,7 +320,8 @@ def _batches(annotations: list[Annotation]) -> Iterator[list[Annotation]]:
         yield annotations[start : start + ANNOTATIONS_PER_REQUEST]
 
 
-def _chunks(iterator: Iterator[bytes]) -> Iterator[bytes]:
-    for chunk in iterator:
-        if chunk:
-            yield chunk
+def _json_or_none(answer: requests.Response) -> Any:
+    try:
+        return answer.json()
+    except ValueError:
+        return None

@@ -90,9 +90,7 @@ def with_retries(
             if delay > policy.max_wait_seconds:
                 raise RetriesExhausted(exc, f"rate limited for {delay:.0f} s") from exc
             if attempt == policy.attempts - 1:
-                raise RetriesExhausted(
-                    exc, f"still failing after {policy.attempts} tries"
-                ) from exc
+                raise RetriesExhausted(exc, f"still failing after {policy.attempts} tries") from exc
             sleep(delay)
             if reconcile is not None:
                 found = reconcile()
