@@ -422,9 +422,11 @@ class FakeGitHub:
     def op_actions_get_workflow_run(self, args, query, body):
         run_id = int(args[0])
         url = f"{self._repo_url()}/actions/runs/{run_id}"
-        return 200, openapi.build(
-            "workflow-run", id=run_id, url=url, artifacts_url=f"{url}/artifacts"
-        ), {}
+        return (
+            200,
+            openapi.build("workflow-run", id=run_id, url=url, artifacts_url=f"{url}/artifacts"),
+            {},
+        )
 
     def op_actions_download_artifact(self, args, query, body):
         aid = int(args[0])
