@@ -147,16 +147,16 @@ def test_shallow_checkout_says_fetch_depth_and_the_comment_says_it_too(tmp_path,
     done = run_entrypoint(runner)
     assert done.returncode == 2
     assert "fetch-depth: 0" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
     (comment,) = github.comments_on(7)
-    assert "could not finish" in comment["body"] and "fetch-depth: 0" in comment["body"]
+    assert "could not finish" in comment["body"]
+    assert "fetch-depth: 0" in comment["body"]
     assert _check_runs(github)[0]["conclusion"] == "failure"
 
 
 @pytest.mark.slow
-def test_bad_config_on_the_base_branch_is_exit_2_with_the_reason_in_the_comment(
-    tmp_path, github
-):
+def test_bad_config_on_the_base_branch_is_exit_2_with_the_reason_in_the_comment(tmp_path, github):
     runner = _pr_runner(tmp_path, github, "regressed")
     repo = runner.workspace
     git(repo, "checkout", "-q", runner.payload["pull_request"]["base"]["sha"])
@@ -170,7 +170,8 @@ def test_bad_config_on_the_base_branch_is_exit_2_with_the_reason_in_the_comment(
     github.add_pull(7, runner.payload["pull_request"]["head"]["sha"], broken_base)
     done = run_entrypoint(runner)
     assert done.returncode == 2
-    assert "latency.p50" in done.stderr and "Traceback" not in done.stderr
+    assert "latency.p50" in done.stderr
+    assert "Traceback" not in done.stderr
     (comment,) = github.comments_on(7)
     assert "latency.p50" in comment["body"]
 

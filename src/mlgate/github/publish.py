@@ -137,8 +137,9 @@ class GitHubApi:
             user_agent=_USER_AGENT,
             seconds_between_requests=0.25 if pace else None,
             seconds_between_writes=1.0 if pace else None,
+            lazy=True,  # no request until a value is needed: no GET before each write
         )
-        self._repo = self._github.get_repo(repository, lazy=True)
+        self._repo = self._github.get_repo(repository)
         self._token = token
         self._timeout = timeout
         self._policy = policy or RetryPolicy()
