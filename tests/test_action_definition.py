@@ -1,0 +1,168 @@
+"""action.yml, the Dockerfile and the workflows: linted with the tools GitHub users run,
+and checked against the code so that they cannot drift from it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import tomllib
+import yaml
+
+from mlgate.action import read_inputs
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("docs/workflows/*.yml")])
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, capture_output=True, text=True, check=False, timeout=120)
+
+
+def test_action_yml_matches_githubs_schema():
+    done = _run(
+        str(BIN / "check-jsonschema"),
+        "--builtin-schema",
+        "vendor.github-actions",
+        str(ROOT / "action.yml"),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_workflows_match_githubs_schema(workflow):
+    done = _run(
+        str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(workflow)
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_dockerfile_is_hadolint_clean():
+    done = _run(str(BIN / "hadolint"), str(ROOT / "Dockerfile"))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+class _Recording(dict):
+    """An environment that remembers which variables were read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.read: set[str] = set()
+
+    def get(self, key, default=None):  # type: ignore[override]
+        self.read.add(key)
+        return super().get(key, default)
+
+
+def test_every_input_in_action_yml_is_read_and_every_input_read_is_declared():
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    declared = set(action["inputs"])
+    assert all(re.fullmatch(r"[a-z0-9_]+", name) for name in declared), "use underscores"
+    env = _Recording()
+    read_inputs(env)
+    read = {key.removeprefix("INPUT_").lower() for key in env.read if key.startswith("INPUT_")}
+    assert read | {"github_token"} == declared
+    assert action["inputs"]["github_token"]["default"] == "${{ github.token }}"
+    assert set(action["outputs"]) == {"verdict", "results_path", "comment_url"}
+    assert action["runs"] == {"using": "docker", "image": "Dockerfile"}
+
+
+# ---- the Dockerfile, parsed and replayed ----------------------------------------------------
+
+
+def instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    found = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            found.append((keyword.upper(), " ".join(rest.split())))
+    return found
+
+
+def test_dockerfile_pins_everything_and_runs_the_packaged_entry_point():
+    steps = instructions()
+    base = next(rest for keyword, rest in steps if keyword == "FROM")
+    assert re.fullmatch(r"python:3\.11-slim-\w+@sha256:[0-9a-f]{64}", base)
+    runs = [rest for keyword, rest in steps if keyword == "RUN"]
+    apt = " ".join(r for r in runs if "apt-get install" in r)
+    assert re.search(r"\bgit=\S+", apt), "git must be installed, pinned"
+    for command in (c for r in runs for c in r.split("&&") if "pip install" in c):
+        assert "--require-hashes" in command or "--no-deps" in command, command
+        assert ".lock" in command or command.strip().endswith("."), command
+    entry = json.loads(next(rest for keyword, rest in steps if keyword == "ENTRYPOINT"))
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert entry == ["mlgate-action"]
+    assert scripts["mlgate-action"] == "mlgate.action:main"
+
+
+@pytest.mark.slow
+def test_dockerfile_installs_replayed_in_a_fresh_virtualenv_give_a_working_entry_point(tmp_path):
+    """No Docker engine here: replay WORKDIR/COPY/ENV/RUN in a fresh venv, then run the
+    ENTRYPOINT as written. apt-get is the host's job (git is on PATH)."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    env = {**os.environ, "PATH": f"{venv / 'bin'}:{os.environ['PATH']}"}
+    env.pop("VIRTUAL_ENV", None)
+    image = tmp_path / "image"
+    workdir = image
+    entry: list[str] = []
+    for keyword, rest in instructions():
+        if keyword == "ENV":
+            for name, value in (item.split("=", 1) for item in shlex.split(rest)):
+                env[name] = value
+        elif keyword == "WORKDIR":
+            workdir = image / rest.lstrip("/")
+            workdir.mkdir(parents=True, exist_ok=True)
+        elif keyword == "COPY":
+            *sources, dest = rest.split()
+            target = workdir / dest
+            for source in sources:
+                origin = ROOT / source
+                into = target / origin.name if dest.endswith("/") or len(sources) > 1 else target
+                into.parent.mkdir(parents=True, exist_ok=True)
+                copy = shutil.copytree if origin.is_dir() else shutil.copy
+                copy(origin, into)
+        elif keyword == "RUN" and "apt-get" not in rest:
+            env.pop("PIP_NO_CACHE_DIR", None)  # reuse the host's cache: no 100 MB download
+            done = subprocess.run(
+                ["bash", "-c", rest],
+                cwd=workdir,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=900,
+                check=False,
+            )
+            assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+        elif keyword == "ENTRYPOINT":
+            entry = json.loads(rest)
+    outside = {k: v for k, v in env.items() if not k.startswith("GITHUB_")}
+    done = subprocess.run(
+        [str(venv / "bin" / entry[0])],
+        env=outside,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "GITHUB_EVENT_NAME is not set" in done.stderr
+    imported = subprocess.run(
+        [str(venv / "bin" / "python"), "-c", "import mlgate.bench.session, github, onnxruntime"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert imported.returncode == 0, imported.stderr
