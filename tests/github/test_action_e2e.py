@@ -75,6 +75,12 @@ def test_failing_pr_fails_with_one_comment_a_failed_check_and_outputs(tmp_path, 
     assert outputs["results_path"].endswith("mlgate-results/run.json")
     assert run["context"]["head_sha"] == runner.payload["pull_request"]["head"]["sha"]
     assert "regression in" in runner.summary()
+    assert [r.operation for r in github.api_requests()] == [  # the whole API cost of a run
+        "issues/list-comments",
+        "issues/create-comment",
+        "issues/list-comments",
+        "checks/create",
+    ]
     assert "::add-mask::write-token" in done.stdout
     assert "write-token" not in done.stdout.replace("::add-mask::write-token", "")
 
@@ -94,7 +100,7 @@ def test_passing_pr_passes_and_a_second_run_updates_the_same_comment(tmp_path, g
     assert again["id"] == comment["id"]  # updated in place, not a second comment
     operations = [r.operation for r in github.log]
     assert operations.count("issues/create-comment") == 1
-    assert operations.count("issues/update-comment") == 1
+    assert operations[4:] == ["issues/list-comments", "issues/update-comment", "checks/create"]
 
 
 @pytest.mark.slow
