@@ -159,3 +159,48 @@ def test_artifact_download_follows_the_redirect_without_the_token(github):
     assert api.run_artifact(99, "other-name") is None
     with pytest.raises(PublishError, match="larger than"):
         api.download(ref.download_url, 4)
+
+
+def test_a_create_answered_too_slowly_is_reconciled_not_repeated(github):
+    slow = iter([None, Fault(delay=2.0)])  # list OK; the create is made, the answer is late
+    github.faults = lambda method, path: next(slow, None)
+    api = GitHubApi(
+        github.base_url,
+        "write-token",
+        github.repository,
+        timeout=1,
+        pace=False,
+        sleep=lambda s: None,
+    )
+    published = api.upsert_comment(7, body("once"), MARKER)
+    assert published.comment_action == "created"
+    assert len(github.comments_on(7)) == 1
+
+
+def test_where_checks_are_not_permitted_a_commit_status_is_set(github, tmp_path):
+    from mlgate.commands.action import ActionInputs, publish_report
+    from mlgate.github.context import RunContext
+    from tests.render.test_run_comment import run as run_report
+
+    report = run_report(verdict="neutral")
+    context = RunContext(
+        event="pull_request",
+        repository=github.repository,
+        api_url=github.base_url,
+        server_url="https://github.example.invalid",
+        workspace=tmp_path,
+        sha="m" * 40,
+        actor="octocat",
+        run_id="1",
+        run_attempt="1",
+        default_branch="main",
+        token="no-checks-token",
+    )
+    published = publish_report(
+        report, "body", ActionInputs(), context, api_for(github, token="no-checks-token")
+    )
+    assert published.status_posted
+    (status,) = github.statuses
+    assert status["sha"] == report.context.head_sha
+    assert (status["state"], status["context"]) == ("success", "ml-efficiency-gate")
+    assert "checks: write" in published.warnings[0]

@@ -1,0 +1,50 @@
+"""git helpers that the Action depends on: ownership of the workspace, shallow history."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from mlgate import git
+from mlgate.errors import GitError
+from tests.github.actions_runtime import git as run
+
+
+def _repo(tmp_path):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    run(repo, "init", "-q", "-b", "main")
+    (repo / "a.txt").write_text("a")
+    run(repo, "add", "-A")
+    run(repo, "commit", "-q", "-m", "one")
+    return repo
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to give the checkout another owner")
+def test_trust_directory_lets_git_read_a_checkout_owned_by_someone_else(tmp_path, monkeypatch):
+    repo = _repo(tmp_path)
+    for path in [repo, *repo.rglob("*")]:
+        os.chown(path, 4242, 4242, follow_symlinks=False)  # like /github/workspace
+    for name in ("GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0"):
+        monkeypatch.setenv(name, "0" if name == "GIT_CONFIG_COUNT" else "")  # restored after
+    with pytest.raises(GitError, match="dubious ownership"):
+        git.list_files("HEAD", repo)
+    git.trust_directory(repo)
+    assert git.list_files("HEAD", repo) == ["a.txt"]
+    assert os.environ["GIT_CONFIG_KEY_0"] == "safe.directory"
+
+
+def test_a_shallow_clone_asks_for_fetch_depth_0(tmp_path):
+    repo = _repo(tmp_path)
+    first = run(repo, "rev-parse", "HEAD")
+    (repo / "a.txt").write_text("b")
+    run(repo, "commit", "-q", "-am", "two")
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True
+    )
+    assert git.is_shallow(shallow)
+    with pytest.raises(GitError, match="shallow: set `fetch-depth: 0`"):
+        git.merge_base(first, "HEAD", shallow)
