@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from mlgate.commands.action import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
+from mlgate.config import check_threshold
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import ConfigError, MlgateError
 from mlgate.github import runner
@@ -41,8 +42,6 @@ def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
 
 def _thresholds(env: Mapping[str, str]) -> dict[str, str]:
     """`metric: threshold` or `metric=threshold`, one per line (or comma-separated)."""
-    from mlgate.config import check_threshold
-
     found: dict[str, str] = {}
     for item in _list(env, "thresholds"):
         name, sep, value = item.partition("=") if "=" in item else item.partition(":")

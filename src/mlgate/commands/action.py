@@ -14,7 +14,7 @@ from typing import Literal
 from mlgate import git
 from mlgate.commands.check import CheckOptions, CheckOutcome, check
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
-from mlgate.errors import ConfigError, MlgateError
+from mlgate.errors import MlgateError
 from mlgate.github import checks, runner
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.github.publish import Annotation, CheckOutput, GitHubApi, Published, PublishError
@@ -141,7 +141,7 @@ def gate(
     try:
         template = base_template(report, inputs.template, workspace, result.log)
         body = render_run_comment(report, COMMENT_LIMIT, context.run_url, template)
-    except (ConfigError, MlgateError) as exc:  # a broken user template: the built-in one
+    except MlgateError as exc:  # a broken user template: the built-in one
         result.log.append(f"{exc}; using the built-in comment")
         body = render_run_comment(report, COMMENT_LIMIT, context.run_url)
     (results_dir / "comment.md").write_text(body, encoding="utf-8")
