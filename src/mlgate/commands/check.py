@@ -115,7 +115,7 @@ class _Run:
         text: str | None
         if options.config_from == "worktree":
             local = options.repo / path
-            text = local.read_text(encoding="utf-8") if local.is_file() else None
+            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
             where = path
         else:
             rev = base if options.config_from == "base" else head
