@@ -146,12 +146,11 @@ def run(env: Mapping[str, str]) -> ActionOutcome:
 
 def _print_outcome(outcome: ActionOutcome) -> None:
     from mlgate.render.environment import render_run_summary
-    from mlgate.results.store import read_run
 
     start, stop = runner.stop_commands()  # the summary quotes PR content
     _say(start)
-    if outcome.results_path.is_file():
-        sys.stdout.write(render_run_summary(read_run(outcome.results_path)))
+    if outcome.report is not None:
+        sys.stdout.write(render_run_summary(outcome.report))
     _say(stop)
     for line in outcome.log:
         _say(line)

@@ -124,6 +124,16 @@ def test_five_xx_backs_off_exponentially_then_gives_up_with_a_clear_error(github
     assert api.waits == [1.0, 2.0, 4.0]
 
 
+def test_a_lasting_rate_limit_says_where_the_quota_stands(github):
+    github.faults = lambda method, path: (
+        None if path == "/rate_limit" else Fault(429, {"retry-after": "0"}, message="Too many")
+    )
+    with pytest.raises(PublishError, match=r"HTTP 429.*API quota: 4990/5000 left") as caught:
+        api_for(github, attempts=3).upsert_comment(7, body("x"), MARKER)
+    assert caught.value.status == 429
+    assert [r.operation for r in github.log][-1] == "rate-limit/get"
+
+
 def test_bad_token_is_one_clear_line(github):
     with pytest.raises(PublishError, match="HTTP 401: Bad credentials; the token was rejected"):
         api_for(github, token="wrong").upsert_comment(7, body("x"), MARKER)

@@ -56,6 +56,7 @@ class ActionOutcome:
     verdict: str
     results_path: Path
     comment_url: str = ""
+    report: RunReport | None = None
     log: list[str] = field(default_factory=list)  # lines for the front end to print
     error: Exception | None = None
 
@@ -136,6 +137,7 @@ def gate(
         exit_code=exit_code_for(outcome, inputs.fail_on),
         verdict=report.verdict,
         results_path=outcome.run_file,
+        report=report,
         error=outcome.error,
     )
     try:
@@ -201,10 +203,9 @@ def publish_report(
         inputs.comment_mode == "changes" and report.verdict != "neutral"
     )
     if number is not None and inputs.comment_mode != "off":
-        if wants_comment:
-            published = api.upsert_comment(number, body, MARKER, inputs.comment_author)
-        else:
-            published = api.update_comment_if_present(number, body, MARKER, inputs.comment_author)
+        published = api.upsert_comment(
+            number, body, MARKER, inputs.comment_author, create=wants_comment
+        )
     check_conclusion = checks.conclusion(report, inputs.fail_on)
     output = CheckOutput(
         name=inputs.check_name,
@@ -218,7 +219,7 @@ def publish_report(
     try:
         published.check_url = api.create_check_run(output)
     except PublishError as exc:
-        if "HTTP 403" not in str(exc):
+        if exc.status != 403:
             raise
         api.create_status(
             report.context.head_sha,

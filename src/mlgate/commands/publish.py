@@ -116,7 +116,7 @@ def publish(
     if files.summary is not None:
         runner.append_summary(files.summary, body)
     published = publish_report(report, body, inputs, context, api)
-    outcome = ActionOutcome(0, report.verdict, results_path, published.comment_url, log)
+    outcome = ActionOutcome(0, report.verdict, results_path, published.comment_url, report, log)
     outcome.log += published.warnings
     if files.output is not None:
         runner.write_outputs(

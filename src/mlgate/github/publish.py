@@ -30,6 +30,10 @@ STATUS_DESCRIPTION_LIMIT = 140
 class PublishError(MlgateError):
     """A GitHub API call failed for good (permissions, credentials, or still failing)."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status  # the HTTP status GitHub answered with, when there was one
+
 
 @dataclass(frozen=True)
 class Annotation:
@@ -110,7 +114,8 @@ def _explain(what: str, exc: BaseException) -> PublishError:
         text = f"{what} failed: {type(last).__name__}: {last}"
     if isinstance(exc, RetriesExhausted):
         text += f" ({exc})"
-    return PublishError(" ".join(text.split()))
+    status = last.status if isinstance(last, GithubException) else None
+    return PublishError(" ".join(text.split()), status)
 
 
 class GitHubApi:
@@ -152,7 +157,11 @@ class GitHubApi:
         try:
             return with_retries(action, self._policy, self._sleep, self._clock, reconcile)
         except (GithubException, RetriesExhausted, requests.RequestException) as exc:
-            raise _explain(what, exc) from None
+            error = _explain(what, exc)
+            if error.status in (403, 429):
+                quota = self.rate_limit_note()  # is it the quota, or a permission?
+                error = PublishError(f"{error} ({quota})", error.status) if quota else error
+            raise error from None
 
     # ---- the sticky comment ------------------------------------------------------------
 
@@ -163,13 +172,18 @@ class GitHubApi:
 
         return self._call("listing the pull request's comments", listing)
 
-    def upsert_comment(self, number: int, body: str, marker: str, author: str = "") -> Published:
+    def upsert_comment(
+        self, number: int, body: str, marker: str, author: str = "", create: bool = True
+    ) -> Published:
         """Exactly one comment carrying `marker`: the oldest is updated, any others deleted.
+        With `create=False` only an earlier run's comment is updated (none: nothing posted).
 
         Only comments by `author` (default: any bot) count, so a person who pastes the marker
         cannot take the comment over."""
         published = Published()
         existing = self._marked(number, marker, author)
+        if not existing and not create:
+            return published
         if existing:
             keep = existing[0]
             self._call("updating the PR comment", lambda: keep.edit(body))
@@ -194,15 +208,6 @@ class GitHubApi:
             published.duplicates_removed += 1
         published.comment_url = keep.html_url
         return published
-
-    def update_comment_if_present(
-        self, number: int, body: str, marker: str, author: str = ""
-    ) -> Published:
-        """Update the sticky comment only if an earlier run posted one (e.g. the PR no longer
-        changes a model); otherwise stay quiet."""
-        if not self._marked(number, marker, author):
-            return Published()
-        return self.upsert_comment(number, body, marker, author)
 
     # ---- check run and commit status -----------------------------------------------------
 
