@@ -62,6 +62,15 @@ class TargetConfig(_Strict):
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"], min_length=1)
     threads: Annotated[int, Field(gt=0, le=256)] = Field(1, description="intra-op threads")
     allow_missing: bool = Field(False, description="a missing provider skips instead of failing")
+    price_per_hour: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="$ per runner hour, for cost per million inferences"
+    )
+    carbon_intensity: Annotated[float, Field(ge=0)] | None = Field(
+        None, description="grid intensity in gCO2e/kWh, for carbon per million inferences"
+    )
+    watts_per_core: Annotated[float, Field(gt=0, le=1000)] | None = Field(
+        None, description="busy-core power for the `estimated` energy method (no meter)"
+    )
 
 
 class LatencyConfig(_Strict):
@@ -82,6 +91,16 @@ class LatencyConfig(_Strict):
     max_pairs: Annotated[int, Field(ge=64)] = 200_000
 
 
+class EnergyConfig(_Strict):
+    measure: bool = Field(True, description="measure energy where a meter (RAPL, NVML) exists")
+    window_seconds: Annotated[float, Field(gt=0, le=60)] = Field(
+        0.5, description="length of one measurement window"
+    )
+    windows: Annotated[int, Field(ge=2, le=1000)] = Field(
+        8, description="windows per model (ABBA order); 4 or more are gated"
+    )
+
+
 class LimitsConfig(_Strict):
     model_size_mb: Annotated[float, Field(gt=0)] = Field(
         2048.0, description="largest model file (external data included) to load"
@@ -100,6 +119,7 @@ class Config(_Strict):
         description="metric -> '+5%' | '-0.5pp' | '+0.01' | '>= 0.999' | off",
     )
     latency: LatencyConfig = LatencyConfig()
+    energy: EnergyConfig = EnergyConfig()
     limits: LimitsConfig = LimitsConfig()
 
     @field_validator("thresholds")

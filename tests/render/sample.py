@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 
 from mlgate.results.schema import (
+    SCHEMA_VERSION,
     EvalInfo,
     LatencyInfo,
     MetricResult,
@@ -159,7 +160,7 @@ def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> 
         ),
     )
     return Results(
-        schema_version=1,
+        schema_version=SCHEMA_VERSION,
         created_at="2026-11-23T00:00:00+00:00",
         verdict="fail" if fail else "pass",
         model=model,

@@ -13,6 +13,7 @@ import numpy as np
 
 from mlgate.bench.session import InputSpec
 from mlgate.errors import DataError
+from mlgate.model.shapes import guessed_shape, named_dim_sizes
 
 _MB = 1024 * 1024
 SYNTHETIC_SEED = 0
@@ -192,40 +193,6 @@ def make_batches(
 
 # ---- synthetic inputs ------------------------------------------------------------------------
 
-_SEQUENCE_WORDS = ("seq", "len", "token", "time", "step", "word", "sentence")
-_BATCH_WORDS = ("batch", "n", "b", "unk__0", "n_samples")
-
-
-def named_dim_sizes(inputs: list[InputSpec]) -> dict[str, int]:
-    """One size per symbolic dimension name, so `batch` means the same in every input: 1 for
-    batch-like names, 128 for sequence-like names, 1 for other names seen on axis 0, 224 for
-    the spatial axes of images, 16 otherwise."""
-    sizes: dict[str, int] = {}
-    on_axis0 = {s.shape[0] for s in inputs if s.shape and isinstance(s.shape[0], str)}
-    for spec in inputs:
-        for axis, dim in enumerate(spec.shape):
-            if not isinstance(dim, str) or dim in sizes:
-                continue
-            name = dim.lower()
-            if name in _BATCH_WORDS or "batch" in name:
-                sizes[dim] = 1
-            elif any(word in name for word in _SEQUENCE_WORDS):
-                sizes[dim] = 128
-            elif dim in on_axis0:
-                sizes[dim] = 1
-            elif len(spec.shape) == 4 and axis >= 2:
-                sizes[dim] = 224
-            else:
-                sizes[dim] = 16
-    return sizes
-
-
-def default_dim(spec: InputSpec, axis: int) -> int:
-    """A size for an unnamed dynamic dimension."""
-    if axis == 0:
-        return 1
-    return 224 if len(spec.shape) == 4 and axis >= 2 else 16
-
 
 def synthetic_shape(
     spec: InputSpec, configured: list[int] | None, display: str, named: dict[str, int] | None = None
@@ -243,16 +210,7 @@ def synthetic_shape(
                     f"fixes it to {want} {_shape_text(spec.shape)}"
                 )
         return list(configured)
-    named = named if named is not None else named_dim_sizes([spec])
-    shape = []
-    for axis, dim in enumerate(spec.shape):
-        if isinstance(dim, int) and dim > 0:
-            shape.append(dim)
-        elif isinstance(dim, str) and dim in named:
-            shape.append(named[dim])
-        else:
-            shape.append(default_dim(spec, axis))
-    return shape
+    return guessed_shape(spec, named if named is not None else named_dim_sizes([spec]))
 
 
 def _synthetic_array(

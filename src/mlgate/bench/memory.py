@@ -26,6 +26,7 @@ class MemoryProfile:
     session_bytes: int  # peak RSS added while creating the session
     peak_bytes: int  # peak RSS added by creation and inference together
     method: str  # "vmhwm" or "ru_maxrss"
+    inference_bytes: int = 0  # peak RSS added by inference above the open session (vmhwm only)
 
 
 def _status_kib(field: str) -> int | None:
@@ -59,14 +60,17 @@ def _profile_in_child(path: str, target: Target, feeds: dict[str, np.ndarray]) -
     before = _status_kib("VmRSS") if resettable else _peak_kib()
     session = open_session(Path(path), target, path)
     after_create = _peak_kib()
+    # A second reset makes the high-water mark of inference alone visible.
+    open_rss = _status_kib("VmRSS") if resettable and _reset_peak() else None
     for _ in range(INFERENCE_RUNS):
         session.run(feeds)
     after_run = _peak_kib()
     base = before or 0
     return MemoryProfile(
         session_bytes=max(0, after_create - base) * 1024,
-        peak_bytes=max(0, after_run - base) * 1024,
+        peak_bytes=max(0, max(after_run, after_create) - base) * 1024,
         method="vmhwm" if resettable else "ru_maxrss",
+        inference_bytes=max(0, after_run - open_rss) * 1024 if open_rss is not None else 0,
     )
 
 

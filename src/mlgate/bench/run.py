@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from mlgate.bench.accuracy import collect_outputs, fidelity, pick_output, task_metric
+from mlgate.bench.energy import EnergySettings, measure_energy
+from mlgate.bench.energy_meters import Meter
 from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
 from mlgate.bench.latency import (
     LatencySettings,
@@ -21,7 +23,7 @@ from mlgate.bench.latency import (
 )
 from mlgate.bench.memory import MemoryProfile, measure_memory
 from mlgate.bench.session import Session, Target, open_session
-from mlgate.compare.compare import Fidelity, Measured, Memory
+from mlgate.compare.compare import Fidelity, Measured, MeasuredEnergy, Memory
 from mlgate.compare.stats import paired_ratio, segment_log_ratios
 from mlgate.model.load import LoadedModel
 from mlgate.model.profile import index_bounds
@@ -49,6 +51,8 @@ class PairRun:
     latency: LatencySettings
     stop_rule: StopRule
     measure_memory: bool = True
+    energy_meter: Meter | None = None
+    energy: EnergySettings = field(default_factory=EnergySettings)
 
 
 @dataclass(frozen=True)
@@ -98,7 +102,11 @@ def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memor
     def convert(profile: MemoryProfile | str) -> Memory | str:
         if isinstance(profile, str):
             return profile
-        return Memory(session_bytes=profile.session_bytes, peak_bytes=profile.peak_bytes)
+        return Memory(
+            session_bytes=profile.session_bytes,
+            peak_bytes=profile.peak_bytes,
+            inference_bytes=profile.inference_bytes,
+        )
 
     return convert(profiles[0]), convert(profiles[1])
 
@@ -199,6 +207,11 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
             memory = _memory(run, feeds)
     with step(f"{run.target.name}: interleaved A/B latency"):
         samples = measure_interleaved(session_factory(run, feeds), run.latency, run.stop_rule)
+    energy = None
+    if run.energy_meter is not None:
+        with step(f"{run.target.name}: energy ({run.energy_meter.method})"):
+            samples = measure_energy(session_factory(run, feeds), run.energy_meter, run.energy)
+        energy = MeasuredEnergy(samples.method, samples.detail, samples.base, samples.head)
     measured = Measured(
         size=(run.base.size_bytes, run.head.size_bytes),
         params=run.params,
@@ -210,6 +223,7 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         latency_head=samples.head,
         latency_segment=samples.segment,
         examples_per_run=_examples_in(feeds[1]),
+        energy=energy,
         notes=notes,
     )
     info = LatencyInfo(

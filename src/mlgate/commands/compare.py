@@ -3,28 +3,49 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import shlex
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+import numpy as np
+
+from mlgate.bench.energy import EnergySettings
+from mlgate.bench.energy_meters import POWERCAP_ROOT, Meter, find_meter
 from mlgate.bench.environment import provenance
-from mlgate.bench.inputs import EvalData, load_eval_data
+from mlgate.bench.inputs import EvalData, example_count, load_eval_data
 from mlgate.bench.latency import LatencySettings
 from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair
 from mlgate.bench.session import Target, check_target, runtime_limits
-from mlgate.compare.compare import evaluate_target, latency_stop_rule, overall_verdict
+from mlgate.compare.compare import (
+    Measured,
+    Pricing,
+    StaticCost,
+    evaluate_target,
+    latency_stop_rule,
+    overall_verdict,
+)
+from mlgate.compare.stats import t_half_width
 from mlgate.compare.thresholds import Threshold
 from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import ConfigError, MlgateError, TargetError
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
-from mlgate.model.profile import profile_model
+from mlgate.model.profile import compute_info, compute_profile, profile_model
+from mlgate.model.shapes import resolve_input_shapes
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
-from mlgate.results.schema import SCHEMA_VERSION, EvalInfo, ModelInfo, Results, TargetResult
+from mlgate.results.schema import (
+    SCHEMA_VERSION,
+    EnergyInfo,
+    EvalInfo,
+    ModelInfo,
+    Results,
+    TargetResult,
+)
 from mlgate.results.store import write_results
 
 
@@ -103,8 +124,19 @@ def reproduce_command(options: CompareOptions) -> str:
     return shlex.join(words)
 
 
-def _model_info(model: LoadedModel) -> tuple[ModelInfo, int]:
+def _model_info(
+    model: LoadedModel, model_config: ModelConfig, data: EvalData | None
+) -> tuple[ModelInfo, int]:
     profile = profile_model(model.proto)
+    data_shapes = {name: tuple(a.shape) for name, a in data.arrays.items()} if data else {}
+    shapes = resolve_input_shapes(
+        profile.inputs,
+        model_config.inputs,
+        data_shapes,
+        example_count(data) if data else None,
+        model_config.eval.batch_size,
+    )
+    compute = compute_profile(model.proto, shapes, profile.weight_bytes)
     info = ModelInfo(
         path=model.display,
         sha256=model.sha256,
@@ -115,6 +147,9 @@ def _model_info(model: LoadedModel) -> tuple[ModelInfo, int]:
         params=profile.params,
         inputs=profile.inputs,
         outputs=profile.outputs,
+        bytes_by_dtype=profile.bytes_by_dtype,
+        op_counts=profile.op_counts,
+        compute=compute_info(compute),
     )
     return info, profile.params
 
@@ -157,6 +192,7 @@ class _Plan:
     base: LoadedModel
     head: LoadedModel
     params: tuple[int, int]
+    static: StaticCost | None
     data: EvalData | None
     model: ModelConfig
     config: Config
@@ -173,6 +209,51 @@ def _latency_settings(config: Config, options: CompareOptions) -> LatencySetting
         max_pairs=latency.max_pairs,
         segment_seconds=latency.segment_seconds,
         min_segments=latency.min_segments,
+    )
+
+
+def _static_cost(base: ModelInfo, head: ModelInfo) -> StaticCost | None:
+    if base.compute is None or head.compute is None:
+        return None
+    b, h = base.compute, head.compute
+    return StaticCost(
+        macs=(b.macs, h.macs),
+        energy_proxy=(b.energy_proxy.joules, h.energy_proxy.joules),
+        proxy_version=h.energy_proxy.version,
+        uncounted=(b.uncounted_total, h.uncounted_total),
+    )
+
+
+def _energy_meter(config: Config, target: TargetConfig) -> tuple[Meter | None, str]:
+    if not config.energy.measure:
+        return None, ""
+    root = Path(os.environ.get("MLGATE_POWERCAP_ROOT", str(POWERCAP_ROOT)))
+    meter, reason = find_meter(tuple(target.providers), target.watts_per_core, root)
+    if meter is None:
+        return None, f"energy not measured: {reason}"
+    if reason:
+        return meter, f"energy {meter.method} ({meter.detail}): {reason}"
+    return meter, ""
+
+
+def _energy_info(config: Config, measured: Measured) -> EnergyInfo | None:
+    energy = measured.energy
+    if energy is None:
+        return None
+    confidence = config.latency.confidence
+
+    def mean(values: np.ndarray) -> float | None:
+        return float(np.mean(values)) if values.size else None
+
+    return EnergyInfo(
+        method=energy.method,  # type: ignore[arg-type]
+        detail=energy.detail,
+        windows=int(energy.head.size),
+        window_seconds=config.energy.window_seconds,
+        base_joules=mean(energy.base),
+        head_joules=mean(energy.head),
+        base_half_width=t_half_width(energy.base, confidence),
+        head_half_width=t_half_width(energy.head, confidence),
     )
 
 
@@ -198,6 +279,7 @@ def _run_target(
         return _skipped(target, str(exc)), None
     eval_config = plan.model.eval
     confidence = plan.config.latency.confidence
+    meter, energy_note = _energy_meter(plan.config, target_config)
     run = PairRun(
         base=plan.base,
         head=plan.head,
@@ -209,17 +291,30 @@ def _run_target(
         latency=_latency_settings(plan.config, options),
         stop_rule=latency_stop_rule(plan.thresholds, confidence),
         measure_memory=options.measure_memory,
+        energy_meter=meter,
+        energy=EnergySettings(
+            window_seconds=plan.config.energy.window_seconds, windows=plan.config.energy.windows
+        ),
     )
-    measured = measure_pair(run, progress.step)
+    paired = measure_pair(run, progress.step)
+    measured = dataclasses.replace(
+        paired.measured,
+        static=plan.static,
+        pricing=Pricing(target_config.price_per_hour, target_config.carbon_intensity),
+        notes=[*paired.measured.notes, *([energy_note] if energy_note else [])],
+    )
     result = evaluate_target(
         target.name,
         list(target.providers),
         target.threads,
-        measured.measured,
+        measured,
         plan.thresholds,
         confidence,
     )
-    return dataclasses.replace(result, latency=measured.latency), measured
+    result = dataclasses.replace(
+        result, latency=paired.latency, energy=_energy_info(plan.config, measured)
+    )
+    return result, paired
 
 
 def _eval_info(plan: _Plan, measured: PairResult) -> EvalInfo | None:
@@ -254,19 +349,21 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
     model_config = config.model_for(head_source.repo_path)
     thresholds = _thresholds(config, model_config, options.thresholds)
     targets = _selected_targets(config, options.targets)
-    with progress.step("loading and validating models"):
+    data = _eval_data(options, model_config, config, data_root)
+    with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)
         max_mb = config.limits.model_size_mb
         base = load_model(base_source.local, limits, base_source.display, max_mb)
-        partial.base, base_params = _model_info(base)
+        partial.base, base_params = _model_info(base, model_config, data)
         head = load_model(head_source.local, limits, head_source.display, max_mb)
-        partial.head, head_params = _model_info(head)
+        partial.head, head_params = _model_info(head, model_config, data)
     plan = _Plan(
         base=base,
         head=head,
         params=(base_params, head_params),
-        data=_eval_data(options, model_config, config, data_root),
+        static=_static_cost(partial.base, partial.head),
+        data=data,
         model=model_config,
         config=config,
         thresholds=thresholds,

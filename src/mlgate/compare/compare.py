@@ -27,6 +27,7 @@ FINAL_RESAMPLES = 1000
 # A latency verdict needs this many segments (fresh session pairs): fewer cannot show how
 # much the memory layout of one session pair moved the result.
 MIN_GATED_SEGMENTS = 4
+MIN_ENERGY_WINDOWS = 4
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,35 @@ class Fidelity:
 class Memory:
     session_bytes: int
     peak_bytes: int
+    inference_bytes: int = 0
+
+
+@dataclass(frozen=True)
+class MeasuredEnergy:
+    """Joules per inference per measurement window (paired: window i of base and of head)."""
+
+    method: str  # rapl | nvml | estimated
+    detail: str
+    base: np.ndarray
+    head: np.ndarray
+
+
+@dataclass(frozen=True)
+class StaticCost:
+    """Counted from the graphs, base and head, at the same input shapes."""
+
+    macs: tuple[int, int]
+    energy_proxy: tuple[float, float]
+    proxy_version: str
+    uncounted: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """Per target, from the config: what a runner hour costs and the grid's intensity."""
+
+    price_per_hour: float | None = None
+    carbon_intensity: float | None = None  # gCO2e per kWh
 
 
 @dataclass(frozen=True)
@@ -56,6 +86,9 @@ class Measured:
     latency_head: np.ndarray | None = None
     latency_segment: np.ndarray | None = None  # segment (session pair) of each pair
     examples_per_run: int = 1
+    static: StaticCost | None = None
+    energy: MeasuredEnergy | None = None
+    pricing: Pricing = Pricing()
     notes: list[str] = field(default_factory=list)
 
 
@@ -115,7 +148,103 @@ def _memory_observations(m: Measured) -> list[Observation]:
     return [
         Observation(METRICS["memory.peak"], base.peak_bytes, head.peak_bytes),
         Observation(METRICS["memory.session"], base.session_bytes, head.session_bytes),
+        Observation(METRICS["memory.inference"], base.inference_bytes, head.inference_bytes),
     ]
+
+
+def _static_observations(m: Measured) -> list[Observation]:
+    if m.static is None:
+        return []
+    s = m.static
+    uncounted = ""
+    if any(s.uncounted):
+        uncounted = f"uncounted ops (base/head): {s.uncounted[0]}/{s.uncounted[1]}"
+    return [
+        Observation(METRICS["macs"], s.macs[0], s.macs[1], method="static", note=uncounted),
+        Observation(
+            METRICS["energy_proxy"],
+            s.energy_proxy[0],
+            s.energy_proxy[1],
+            method="static",
+            note=uncounted,
+            source=f"proxy: {s.proxy_version}",
+        ),
+    ]
+
+
+def _energy_observation(m: Measured, confidence: float) -> list[Observation]:
+    if m.energy is None:
+        return []
+    e = m.energy
+    source = f"{e.method}: {e.detail}"
+    paired = stats.paired_mean_ratio(e.base, e.head, confidence)
+    if paired is None:
+        return [
+            Observation(
+                METRICS["energy"],
+                float(np.mean(e.base)) if e.base.size else None,
+                float(np.mean(e.head)) if e.head.size else None,
+                method="sampled",
+                not_gated="the meter did not advance in every window",
+                source=source,
+            )
+        ]
+    estimate, p_value = paired
+    not_gated = ""
+    if estimate.n < MIN_ENERGY_WINDOWS:
+        not_gated = f"only {estimate.n} windows (need {MIN_ENERGY_WINDOWS})"
+    return [
+        Observation(
+            METRICS["energy"],
+            estimate.base,
+            estimate.head,
+            estimate=estimate,
+            p_value=p_value,
+            not_gated=not_gated,
+            method="sampled",
+            source=source,
+        )
+    ]
+
+
+def _joules_per_inference(m: Measured) -> tuple[tuple[float, float], str] | None:
+    """The best energy figure there is: measured, else the static proxy (a lower bound)."""
+    if m.energy is not None and m.energy.base.size and m.energy.head.size:
+        source = f"{m.energy.method} energy"
+        return (float(np.mean(m.energy.base)), float(np.mean(m.energy.head))), source
+    if m.static is not None:
+        return m.static.energy_proxy, f"{m.static.proxy_version} proxy energy (a lower bound)"
+    return None
+
+
+def _cost_observations(m: Measured) -> list[Observation]:
+    """Dollars and grams CO2e per million inferences, from the median latency and energy."""
+    found = []
+    price = m.pricing.price_per_hour
+    if price is not None and m.latency_base is not None and m.latency_head is not None:
+        per_million = price / 3600.0 * 1e6
+        found.append(
+            Observation(
+                METRICS["cost"],
+                float(np.median(m.latency_base)) * per_million,
+                float(np.median(m.latency_head)) * per_million,
+                source=f"{price:g} $/h × median latency",
+            )
+        )
+    intensity = m.pricing.carbon_intensity
+    joules = _joules_per_inference(m)
+    if intensity is not None and joules is not None:
+        (base, head), what = joules
+        grams_per_joule_million = intensity / 3.6e6 * 1e6
+        found.append(
+            Observation(
+                METRICS["carbon"],
+                base * grams_per_joule_million,
+                head * grams_per_joule_million,
+                source=f"{intensity:g} gCO₂e/kWh × {what}",
+            )
+        )
+    return found
 
 
 def _quality_observations(m: Measured) -> list[Observation]:
@@ -145,9 +274,12 @@ def observations(m: Measured, confidence: float) -> list[Observation]:
     return [
         *_quality_observations(m),
         *_latency_observations(m, confidence),
+        *_energy_observation(m, confidence),
         *_memory_observations(m),
         Observation(METRICS["size"], m.size[0], m.size[1], method="static"),
         Observation(METRICS["params"], m.params[0], m.params[1], method="static"),
+        *_static_observations(m),
+        *_cost_observations(m),
     ]
 
 

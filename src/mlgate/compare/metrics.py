@@ -8,7 +8,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class MetricSpec:
     name: str
-    unit: str  # "fraction", "score", "s", "bytes", "count", "1/s"
+    unit: str  # "fraction", "score", "s", "bytes", "count", "macs", "1/s", "J", "usd", "gco2e"
     higher_is_better: bool
     default_threshold: str | None
     description: str
@@ -51,6 +51,14 @@ METRICS: dict[str, MetricSpec] = {
             noise_floor=8 * _MIB,
         ),
         MetricSpec(
+            "memory.inference",
+            "bytes",
+            False,
+            None,
+            "peak resident memory added by inference, above the open session",
+            noise_floor=8 * _MIB,
+        ),
+        MetricSpec(
             "memory.session",
             "bytes",
             False,
@@ -60,6 +68,24 @@ METRICS: dict[str, MetricSpec] = {
         ),
         MetricSpec("size", "bytes", False, "+10%", "model file size, external data included"),
         MetricSpec("params", "count", False, None, "parameter count (initializer elements)"),
+        MetricSpec("macs", "macs", False, None, "multiply-accumulates per inference (static)"),
+        MetricSpec(
+            "energy_proxy",
+            "J",
+            False,
+            "+5%",
+            "static data-movement and arithmetic energy per inference (versioned constants)",
+        ),
+        MetricSpec(
+            "energy",
+            "J",
+            False,
+            "+10%",
+            "measured (RAPL, NVML) or estimated (CPU time x W/core) energy per inference",
+            sampled=True,
+        ),
+        MetricSpec("cost", "usd", False, None, "runner cost per million inferences"),
+        MetricSpec("carbon", "gco2e", False, None, "grams CO2e per million inferences"),
     )
 }
 

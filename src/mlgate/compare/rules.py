@@ -28,6 +28,7 @@ class Observation:
     not_gated: str = ""  # why a sampled metric is shown but not gated (too few samples, ...)
     method: str = "measured"
     note: str = ""
+    source: str = ""
 
     @property
     def better_up(self) -> bool:
@@ -127,4 +128,5 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
         p_value=obs.p_value,
         min_detectable_change=est.min_detectable_change() if est is not None else None,
         note="; ".join(part for part in (obs.note, note) if part),
+        source=obs.source,
     )

@@ -224,3 +224,43 @@ def coefficient_of_variation(samples: np.ndarray) -> float:
         return 0.0
     mad = float(scipy_stats.median_abs_deviation(samples, scale="normal"))
     return mad / median
+
+
+def paired_mean_ratio(
+    base: np.ndarray, head: np.ndarray, confidence: float = 0.95
+) -> tuple[RatioEstimate, float] | None:
+    """Ratio head/base of paired positive measurements (energy per window): the geometric
+    mean of the per-pair ratios with a t-interval, and the two-sided t-test p-value. None
+    when a value is not positive (a meter that did not advance) or fewer than 2 pairs."""
+    base = np.asarray(base, dtype=np.float64)
+    head = np.asarray(head, dtype=np.float64)
+    if base.size < 2 or base.size != head.size or np.any(base <= 0) or np.any(head <= 0):
+        return None
+    logs = np.log(head / base)
+    mean = float(np.mean(logs))
+    sem = float(np.std(logs, ddof=1) / np.sqrt(logs.size))
+    spread = float(scipy_stats.t.ppf(0.5 + confidence / 2, logs.size - 1)) * sem
+    if sem == 0:
+        p_value = 1.0 if mean == 0 else 0.0
+    else:
+        p_value = float(scipy_stats.ttest_1samp(logs, 0.0).pvalue)
+    estimate = RatioEstimate(
+        quantile=0.5,
+        base=float(np.mean(base)),
+        head=float(np.mean(head)),
+        ratio=float(np.exp(mean)),
+        low=float(np.exp(mean - spread)),
+        high=float(np.exp(mean + spread)),
+        confidence=confidence,
+        n=int(logs.size),
+    )
+    return estimate, p_value
+
+
+def t_half_width(values: np.ndarray, confidence: float = 0.95) -> float | None:
+    """Half-width of the t-interval of the mean of `values`."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size < 2:
+        return None
+    sem = float(np.std(values, ddof=1) / np.sqrt(values.size))
+    return float(scipy_stats.t.ppf(0.5 + confidence / 2, values.size - 1) * sem)

@@ -9,8 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 import onnx
 
+from mlgate.model.energy_proxy import EnergyProxy, energy_proxy
 from mlgate.model.load import iter_graphs, iter_tensors
-from mlgate.results.schema import TensorSpec
+from mlgate.model.macs import MacCount, count_macs
+from mlgate.model.shapes import TensorShape, infer_tensor_shapes
+from mlgate.results.schema import ComputeInfo, EnergyProxyInfo, TensorSpec, UncountedOp
+
+MAX_UNCOUNTED_LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,23 @@ class StaticProfile:
     producer: str
     inputs: list[TensorSpec]
     outputs: list[TensorSpec]
+
+    @property
+    def weight_bytes(self) -> int:
+        return sum(self.bytes_by_dtype.values())
+
+
+@dataclass(frozen=True)
+class ComputeProfile:
+    """What one inference at `input_shapes` does: MACs, bytes moved, energy proxy."""
+
+    input_shapes: dict[str, list[int]]
+    macs: MacCount
+    weight_bytes: int  # read once per inference
+    activation_bytes: int  # every intermediate written once and read by each consumer
+    unsized_tensors: int  # activations whose shape inference could not size
+    energy: EnergyProxy
+    note: str = ""  # why shapes are unknown, when they are
 
 
 def _dtype_name(elem_type: int) -> str:
@@ -72,6 +94,80 @@ def profile_model(proto: onnx.ModelProto) -> StaticProfile:
         producer=" ".join(p for p in (proto.producer_name, proto.producer_version) if p),
         inputs=[_value_spec(v) for v in proto.graph.input if v.name not in initializers],
         outputs=[_value_spec(v) for v in proto.graph.output],
+    )
+
+
+def _itemsize(elem_type: int) -> int:
+    try:
+        return onnx.helper.tensor_dtype_to_np_dtype(elem_type).itemsize
+    except (KeyError, TypeError, ValueError):
+        return 0
+
+
+def _activation_bytes(graph: onnx.GraphProto, shapes: dict[str, TensorShape]) -> tuple[int, int]:
+    """Bytes written by every node output plus bytes read by every consumer, over the
+    non-constant tensors of the main graph; and how many tensors could not be sized."""
+    constants = {t.name for t in graph.initializer}
+    constants.update(o for n in graph.node if n.op_type == "Constant" for o in n.output)
+    total, unsized = 0, set()
+
+    def size(name: str) -> int:
+        known = shapes.get(name)
+        if known is None or known.shape is None:
+            unsized.add(name)
+            return 0
+        return int(np.prod(known.shape, dtype=np.int64)) * _itemsize(known.dtype)
+
+    for node in graph.node:
+        if node.op_type == "Constant":
+            continue
+        total += sum(size(name) for name in node.input if name and name not in constants)
+        total += sum(size(name) for name in node.output if name)
+    return total, len(unsized)
+
+
+def compute_profile(
+    proto: onnx.ModelProto, input_shapes: dict[str, list[int]], weight_bytes: int
+) -> ComputeProfile:
+    """MACs, bytes moved and the energy proxy of one inference at `input_shapes`."""
+    shapes, problem = infer_tensor_shapes(proto, input_shapes)
+    macs = count_macs(proto, shapes)
+    activation_bytes, unsized = _activation_bytes(proto.graph, shapes)
+    return ComputeProfile(
+        input_shapes={name: list(shape) for name, shape in input_shapes.items()},
+        macs=macs,
+        weight_bytes=weight_bytes,
+        activation_bytes=activation_bytes,
+        unsized_tensors=unsized,
+        energy=energy_proxy(macs.by_dtype, weight_bytes, activation_bytes),
+        note=problem,
+    )
+
+
+def compute_info(profile: ComputeProfile) -> ComputeInfo:
+    """The results-document form of a compute profile."""
+    energy = profile.energy
+    uncounted = profile.macs.uncounted
+    return ComputeInfo(
+        input_shapes=profile.input_shapes,
+        macs=profile.macs.total,
+        macs_by_dtype=profile.macs.by_dtype,
+        macs_by_op=profile.macs.by_op,
+        weight_bytes=profile.weight_bytes,
+        activation_bytes=profile.activation_bytes,
+        unsized_tensors=profile.unsized_tensors,
+        energy_proxy=EnergyProxyInfo(
+            version=energy.version,
+            joules=energy.joules,
+            compute_joules=energy.compute_joules,
+            weight_joules=energy.weight_joules,
+            activation_joules=energy.activation_joules,
+        ),
+        uncounted=[UncountedOp(u.node, u.op_type, u.reason) for u in uncounted][
+            :MAX_UNCOUNTED_LISTED
+        ],
+        uncounted_total=len(uncounted),
+        note=profile.note,
     )
 
 

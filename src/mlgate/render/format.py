@@ -46,6 +46,37 @@ def size(num_bytes: float | None) -> str:
     return f"{value:.1f} GiB"  # pragma: no cover
 
 
+def energy(joules: float | None) -> str:
+    if joules is None or not math.isfinite(joules):
+        return "—"
+    for scale, unit in ((1.0, "J"), (1e-3, "mJ"), (1e-6, "µJ"), (1e-9, "nJ")):
+        if abs(joules) >= scale:
+            return f"{joules / scale:.3g} {unit}"
+    return f"{joules * 1e12:.3g} pJ"
+
+
+def dollars(amount: float | None) -> str:
+    if amount is None or not math.isfinite(amount):
+        return "—"
+    return f"${amount:.3g}" if abs(amount) < 100 else f"${amount:,.0f}"
+
+
+def grams(amount: float | None) -> str:
+    if amount is None or not math.isfinite(amount):
+        return "—"
+    return f"{amount:.3g} g" if abs(amount) < 1000 else f"{amount / 1000:.3g} kg"
+
+
+def macs(value: float | None) -> str:
+    """MAC counts the way papers write them: 1.2 G, 340 M, 12 k."""
+    if value is None or not math.isfinite(value):
+        return "—"
+    for scale, unit in ((1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{int(value):,}"
+
+
 def count(value: float | None) -> str:
     if value is None:
         return "—"
@@ -70,6 +101,10 @@ def value(unit: str, amount: float | None) -> str:
         "s": duration,
         "bytes": size,
         "count": count,
+        "macs": macs,
+        "J": energy,
+        "usd": dollars,
+        "gco2e": grams,
         "1/s": lambda v: "—" if v is None else f"{v:,.0f}/s",
     }.get(unit, number)
     return formatter(amount)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped"]
 TargetVerdict = Literal["pass", "fail", "skipped", "error"]
@@ -33,6 +33,7 @@ class MetricResult:
     p_value: float | None = None
     min_detectable_change: float | None = None
     note: str = ""
+    source: str = ""  # how the number was obtained where it matters (energy: rapl, proxy, ...)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,41 @@ class TensorSpec:
     name: str
     dtype: str
     shape: list[int | str | None]
+
+
+@dataclass(frozen=True)
+class UncountedOp:
+    node: str
+    op_type: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class EnergyProxyInfo:
+    """Joules per inference on the reference chip of `version` (see model/energy_proxy.py)."""
+
+    version: str
+    joules: float
+    compute_joules: float
+    weight_joules: float
+    activation_joules: float
+
+
+@dataclass(frozen=True)
+class ComputeInfo:
+    """One inference at `input_shapes`, counted from the graph: deterministic."""
+
+    input_shapes: dict[str, list[int]]
+    macs: int
+    macs_by_dtype: dict[str, int]
+    macs_by_op: dict[str, dict[str, int]]  # op type -> dtype -> MACs
+    weight_bytes: int
+    activation_bytes: int
+    unsized_tensors: int
+    energy_proxy: EnergyProxyInfo
+    uncounted: list[UncountedOp] = field(default_factory=list)  # the first 100
+    uncounted_total: int = 0
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +89,9 @@ class ModelInfo:
     params: int
     inputs: list[TensorSpec]
     outputs: list[TensorSpec]
+    bytes_by_dtype: dict[str, int] = field(default_factory=dict)
+    op_counts: dict[str, int] = field(default_factory=dict)
+    compute: ComputeInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +120,25 @@ class LatencyInfo:
     layout_noise: float | None = None  # sd of the per-segment head/base ratio (fresh sessions)
 
 
+EnergyMethod = Literal["rapl", "nvml", "estimated"]
+
+
+@dataclass(frozen=True)
+class EnergyInfo:
+    """How measured energy was obtained on this target. Joules per inference with the
+    half-width of their 95% interval over measurement windows."""
+
+    method: EnergyMethod
+    detail: str  # domains read, GPU, or the CPU-time formula
+    windows: int  # per model
+    window_seconds: float
+    base_joules: float | None
+    head_joules: float | None
+    base_half_width: float | None = None
+    head_half_width: float | None = None
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class TargetResult:
     name: str
@@ -91,6 +149,7 @@ class TargetResult:
     latency: LatencyInfo | None = None
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    energy: EnergyInfo | None = None
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,13 @@ def write_results(document: Results | RunReport, path: Path) -> None:
     path.write_text(dumps(document), encoding="utf-8")
 
 
+def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 only added optional fields (compute profile, energy, metric sources)."""
+    return {**document, "schema_version": 2}
+
+
 # Each step upgrades a document from version N to N + 1.
-UPGRADES: dict[int, Any] = {}
+UPGRADES: dict[int, Any] = {1: _v1_to_v2}
 
 
 def upgrade(document: dict[str, Any]) -> dict[str, Any]:
