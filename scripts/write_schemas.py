@@ -1,4 +1,4 @@
-"""Write the published JSON Schemas (config, results and run) from the code that defines them."""
+"""Write the published JSON Schemas (config, results, run, profile) from the code."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from mlgate.config import config_json_schema
-from mlgate.results.store import json_schema, run_json_schema
+from mlgate.results.store import json_schema, profile_json_schema, run_json_schema
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "src" / "mlgate" / "schemas"
 
@@ -20,7 +20,8 @@ def main() -> None:
     (SCHEMAS / "config.schema.json").write_text(render(config_json_schema()))
     (SCHEMAS / "results.schema.json").write_text(render(json_schema()))
     (SCHEMAS / "run.schema.json").write_text(render(run_json_schema()))
-    print(f"wrote config, results and run schemas to {SCHEMAS}")
+    (SCHEMAS / "profile.schema.json").write_text(render(profile_json_schema()))
+    print(f"wrote config, results, run and profile schemas to {SCHEMAS}")
 
 
 if __name__ == "__main__":

@@ -59,6 +59,19 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _input_shape(text: str) -> tuple[str, list[int]]:
+    name, sep, dims = text.partition("=")
+    try:
+        shape = [int(d) for d in dims.replace("x", ",").split(",") if d.strip()]
+    except ValueError:
+        shape = []
+    if not sep or not name.strip() or not shape or any(d <= 0 for d in shape):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not NAME=D1,D2,… with positive sizes (e.g. input_ids=1,128)"
+        )
+    return name.strip(), shape
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mlgate", description="Gate model changes on accuracy, latency, memory and size."
@@ -150,6 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cal.add_argument("--json", dest="json_out", type=Path, help="write the calibration JSON here")
 
+    prf = sub.add_parser(
+        "profile", help="static profile: parameters, MACs by op and dtype, energy proxy"
+    )
+    prf.add_argument("model", help="model: a path, or REV:path read from git")
+    prf.add_argument("--data", type=Path, help="eval data .npz: input shapes from its first batch")
+    prf.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
+    prf.add_argument(
+        "--input",
+        dest="inputs",
+        action="append",
+        type=_input_shape,
+        default=[],
+        metavar="NAME=D1,D2,…",
+        help="concrete shape of an input (repeatable), e.g. input_ids=1,128",
+    )
+    prf.add_argument("--json", dest="json_out", type=Path, help="write the profile JSON here")
+
     dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
     dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")
     dem.add_argument("--budget-seconds", type=_positive_float, help="latency time budget")
@@ -182,6 +212,23 @@ def _run(args: argparse.Namespace) -> int:
         return outcome.exit_code
     if args.command == "check":
         return _check(args, progress)
+    if args.command == "profile":
+        from mlgate.commands.profile import ProfileOptions, profile
+
+        with progress.step("profiling"):
+            profiled = profile(
+                ProfileOptions(
+                    model=args.model,
+                    data=args.data,
+                    config=args.config,
+                    inputs=dict(args.inputs),
+                    json_out=args.json_out,
+                )
+            )
+        sys.stdout.write(profiled.summary)
+        for path in profiled.written:
+            sys.stdout.write(f"wrote {path}\n")
+        return 0
     if args.command == "calibrate":
         from mlgate.commands.calibrate import CalibrateOptions, calibrate
 

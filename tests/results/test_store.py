@@ -29,7 +29,12 @@ def test_document_validates_against_published_schema(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("name", "build"), [("results", store.json_schema), ("run", store.run_json_schema)]
+    ("name", "build"),
+    [
+        ("results", store.json_schema),
+        ("run", store.run_json_schema),
+        ("profile", store.profile_json_schema),
+    ],
 )
 def test_published_schema_is_current(name, build):
     published = json.loads((SCHEMAS / f"{name}.schema.json").read_text())

@@ -210,8 +210,8 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
     energy = None
     if run.energy_meter is not None:
         with step(f"{run.target.name}: energy ({run.energy_meter.method})"):
-            samples = measure_energy(session_factory(run, feeds), run.energy_meter, run.energy)
-        energy = MeasuredEnergy(samples.method, samples.detail, samples.base, samples.head)
+            joules = measure_energy(session_factory(run, feeds), run.energy_meter, run.energy)
+        energy = MeasuredEnergy(joules.method, joules.detail, joules.base, joules.head)
     measured = Measured(
         size=(run.base.size_bytes, run.head.size_bytes),
         params=run.params,

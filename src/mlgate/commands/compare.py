@@ -124,9 +124,11 @@ def reproduce_command(options: CompareOptions) -> str:
     return shlex.join(words)
 
 
-def _model_info(
+def model_info(
     model: LoadedModel, model_config: ModelConfig, data: EvalData | None
 ) -> tuple[ModelInfo, int]:
+    """The model's record in the results, with its compute profile at the input shapes
+    that latency uses (eval data's first batch, configured shapes, else guessed)."""
     profile = profile_model(model.proto)
     data_shapes = {name: tuple(a.shape) for name, a in data.arrays.items()} if data else {}
     shapes = resolve_input_shapes(
@@ -232,7 +234,7 @@ def _energy_meter(config: Config, target: TargetConfig) -> tuple[Meter | None, s
     if meter is None:
         return None, f"energy not measured: {reason}"
     if reason:
-        return meter, f"energy {meter.method} ({meter.detail}): {reason}"
+        return meter, f"no energy meter usable ({reason}); energy is {meter.method}"
     return meter, ""
 
 
@@ -355,9 +357,9 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)
         max_mb = config.limits.model_size_mb
         base = load_model(base_source.local, limits, base_source.display, max_mb)
-        partial.base, base_params = _model_info(base, model_config, data)
+        partial.base, base_params = model_info(base, model_config, data)
         head = load_model(head_source.local, limits, head_source.display, max_mb)
-        partial.head, head_params = _model_info(head, model_config, data)
+        partial.head, head_params = model_info(head, model_config, data)
     plan = _Plan(
         base=base,
         head=head,

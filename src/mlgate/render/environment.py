@@ -14,10 +14,11 @@ import jinja2.sandbox
 
 from mlgate.compare.calibration import Calibration
 from mlgate.errors import ConfigError
+from mlgate.render.efficiency_view import profile_view
 from mlgate.render.markdown import code_span, finalize, safe_url
 from mlgate.render.run_view import run_view
 from mlgate.render.view import report_view
-from mlgate.results.schema import Results, RunReport
+from mlgate.results.schema import ProfileReport, Results, RunReport
 
 COMMENT_LIMIT = 65_536  # GitHub's maximum issue-comment body
 _TRUNCATED = (
@@ -139,3 +140,8 @@ def render_calibration(calibration: Calibration, target: str, model: str) -> str
         )
         + "\n"
     )
+
+
+def render_profile(report: ProfileReport) -> str:
+    """The terminal report of `mlgate profile`."""
+    return text_env().get_template("profile.txt.j2").render(p=profile_view(report)) + "\n"

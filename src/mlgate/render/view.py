@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlgate.render import format as fmt
+from mlgate.render.efficiency_view import CostRow, cost_rows, energy_lines, graph_lines
 from mlgate.results.schema import MetricResult, Results, TargetResult
 
 ICONS = {
@@ -28,8 +29,14 @@ LABELS = {
     "throughput": "throughput",
     "memory.peak": "peak memory",
     "memory.session": "session memory",
+    "memory.inference": "inference memory",
     "size": "model size",
     "params": "parameters",
+    "macs": "MACs / inference",
+    "energy_proxy": "energy / inference",
+    "energy": "energy / inference",
+    "cost": "cost / 1M inferences",
+    "carbon": "CO₂e / 1M inferences",
 }
 
 
@@ -65,6 +72,10 @@ def label(metric: MetricResult) -> str:
     text = LABELS.get(metric.name, metric.name)
     if metric.name == "accuracy" and metric.note:
         text += f" ({metric.note.split(';')[0]})"
+    elif metric.name == "energy_proxy":
+        text += " (proxy)"
+    elif metric.name == "energy" and metric.source:
+        text += f" ({metric.source.split(':')[0]})"
     return text
 
 
@@ -116,7 +127,7 @@ def metric_row(metric: MetricResult) -> MetricRow:
 def _trust_lines(target: TargetResult) -> list[str]:
     latency = target.latency
     if latency is None:
-        return []
+        return energy_lines(target)
     threads = f"{target.threads} intra-op thread{'s' if target.threads != 1 else ''}"
     lines = [
         f"Base and head ran interleaved in one process on the same machine (ABBA blocks, "
@@ -140,7 +151,7 @@ def _trust_lines(target: TargetResult) -> list[str]:
         lines.append(
             f"Smallest latency change this run could detect: {p50.min_detectable_change:.1%}."
         )
-    return lines
+    return lines + energy_lines(target)
 
 
 def target_view(target: TargetResult) -> TargetView:
@@ -176,6 +187,8 @@ class ReportView:
     runtime: str
     cpu: str
     eval_line: str
+    graph: list[str]
+    costs: list[CostRow]
 
 
 def report_view(results: Results) -> ReportView:
@@ -199,4 +212,6 @@ def report_view(results: Results) -> ReportView:
         runtime=f"onnxruntime {prov.onnxruntime}, onnx {prov.onnx}",
         cpu=f"{prov.cpu_model}, {prov.cpu_count} CPUs",
         eval_line=eval_line,
+        graph=graph_lines(results.base, results.head),
+        costs=cost_rows(results),
     )

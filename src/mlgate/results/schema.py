@@ -224,3 +224,16 @@ class RunReport:
     results: list[Results] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+# ---- `mlgate profile` ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProfileReport:
+    """The static profile of one model at concrete input shapes."""
+
+    schema_version: int
+    kind: Literal["mlgate-profile"]
+    model: ModelInfo
+    shape_sources: dict[str, str]  # input -> "eval data" | "config" | "command line" | ...

@@ -11,8 +11,9 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from mlgate.errors import DataError
-from mlgate.results.schema import SCHEMA_VERSION, Results, RunReport
+from mlgate.results.schema import SCHEMA_VERSION, ProfileReport, Results, RunReport
 
+Document = Results | RunReport | ProfileReport
 _ADAPTER = TypeAdapter(Results)
 _RUN_ADAPTER = TypeAdapter(RunReport)
 MAX_RESULTS_BYTES = 32 * 1024 * 1024
@@ -29,15 +30,15 @@ def _finite(value: Any) -> Any:
     return value
 
 
-def to_dict(document: Results | RunReport) -> dict[str, Any]:
+def to_dict(document: Document) -> dict[str, Any]:
     return _finite(dataclasses.asdict(document))
 
 
-def dumps(document: Results | RunReport) -> str:
+def dumps(document: Document) -> str:
     return json.dumps(to_dict(document), indent=2, ensure_ascii=False) + "\n"
 
 
-def write_results(document: Results | RunReport, path: Path) -> None:
+def write_results(document: Document, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(dumps(document), encoding="utf-8")
 
@@ -126,6 +127,10 @@ def json_schema() -> dict[str, Any]:
 
 def run_json_schema() -> dict[str, Any]:
     return _published(_RUN_ADAPTER, "run")
+
+
+def profile_json_schema() -> dict[str, Any]:
+    return _published(TypeAdapter(ProfileReport), "profile")
 
 
 def _published(adapter: TypeAdapter[Any], name: str) -> dict[str, Any]:
