@@ -95,3 +95,28 @@ def test_no_threshold_means_not_gated_and_missing_means_skipped():
         judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%")).verdict == "skipped"
     )
     assert judge(Observation(METRICS["size"], 0, 20), parse_threshold("+1%")).verdict == "skipped"
+
+
+def test_measured_energy_is_judged_like_a_sampled_metric_and_keeps_its_source():
+    obs = Observation(
+        METRICS["energy"],
+        1.0,
+        1.3,
+        estimate=est(1.3, 1.2, 1.4, n=8),
+        p_value=0.001,
+        method="sampled",
+        source="rapl: package-0+dram",
+    )
+    result = judge(obs, parse_threshold("+10%"))
+    assert result.verdict == "fail"
+    assert result.source == "rapl: package-0+dram"
+    wide = Observation(
+        METRICS["energy"], 1.0, 1.05, estimate=est(1.05, 0.9, 1.25, n=8), p_value=0.3
+    )
+    assert judge(wide, parse_threshold("+10%")).verdict == "inconclusive"
+
+
+def test_the_energy_proxy_is_deterministic_and_gated_relatively():
+    obs = Observation(METRICS["energy_proxy"], 2e-6, 2.2e-6, method="static")
+    assert judge(obs, parse_threshold("+5%")).verdict == "fail"
+    assert judge(obs, parse_threshold("+15%")).verdict == "pass"

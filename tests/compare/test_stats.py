@@ -80,3 +80,21 @@ def test_large_samples_are_thinned_for_the_interval_but_not_the_ratio():
     assert estimate.ratio == pytest.approx(1.02)
     assert estimate.low <= estimate.ratio <= estimate.high
     assert estimate.low > 1.0
+
+
+def test_paired_mean_ratio_of_energy_windows():
+    from mlgate.compare.stats import paired_mean_ratio
+
+    base = np.array([1.0, 1.1, 0.9, 1.05, 0.95, 1.0])
+    head = base * 1.2  # every window 20% more
+    estimate, p_value = paired_mean_ratio(base, head)
+    assert estimate.ratio == pytest.approx(1.2)
+    assert estimate.low == pytest.approx(1.2)
+    assert estimate.high == pytest.approx(1.2)
+    assert p_value == 0.0
+    noisy = head * np.array([1.02, 0.98, 1.01, 0.99, 1.03, 0.97])
+    estimate, p_value = paired_mean_ratio(base, noisy)
+    assert estimate.low < 1.2 < estimate.high
+    assert p_value < 0.001
+    assert paired_mean_ratio(base, np.zeros_like(base)) is None  # a meter that did not move
+    assert paired_mean_ratio(base[:1], head[:1]) is None

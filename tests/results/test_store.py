@@ -66,3 +66,17 @@ def test_bad_documents(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(DataError, match=message):
         store.read_results(path)
+
+
+def test_a_version_1_document_is_upgraded_on_load(tmp_path):
+    document = store.to_dict(sample_results())
+    document["schema_version"] = 1
+    for info in (document["base"], document["head"]):
+        for key in ("bytes_by_dtype", "op_counts", "compute"):
+            info.pop(key, None)
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(document))
+    loaded = store.read_results(path)
+    assert loaded.schema_version == SCHEMA_VERSION == 2
+    assert loaded.head is not None
+    assert loaded.head.compute is None

@@ -37,8 +37,12 @@ class RaplDomain:
     max_range_uj: int
 
 
-def _read_int(path: Path) -> int:
-    return int(path.read_text().strip())
+def _read_text(path: Path) -> str:
+    return path.read_text()
+
+
+def _read_int(path: Path, read: Callable[[Path], str] = _read_text) -> int:
+    return int(read(path).strip())
 
 
 def _domain(zone: Path) -> RaplDomain:
@@ -79,14 +83,19 @@ def counter_delta(start: int, end: int, max_range: int) -> int:
 class RaplMeter:
     method = "rapl"
 
-    def __init__(self, root: Path = POWERCAP_ROOT) -> None:
+    def __init__(
+        self, root: Path = POWERCAP_ROOT, read: Callable[[Path], str] = _read_text
+    ) -> None:
+        """`read` is the file read, injectable because root reads every file regardless
+        of its mode (tests of unreadable counters)."""
+        self._read = read
         domains = find_rapl_domains(root)
         if not domains:
             raise MeterUnavailable(f"no RAPL package domain under {root}")
         readable, problems = [], []
         for domain in domains:
             try:
-                _read_int(domain.energy_file)
+                _read_int(domain.energy_file, read)
             except PermissionError:
                 problems.append(f"{domain.name}: permission denied")
             except (OSError, ValueError) as exc:
@@ -103,7 +112,7 @@ class RaplMeter:
         self.unreadable = problems
 
     def read(self) -> tuple[float, ...]:
-        return tuple(float(_read_int(d.energy_file)) for d in self.domains)
+        return tuple(float(_read_int(d.energy_file, self._read)) for d in self.domains)
 
     def joules(self, start: tuple[float, ...], end: tuple[float, ...]) -> float:
         total = 0
