@@ -19,6 +19,7 @@ from mlgate.bench.inputs import EvalData, example_count, load_eval_data
 from mlgate.bench.latency import LatencySettings
 from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair
 from mlgate.bench.session import Target, check_target, runtime_limits
+from mlgate.bench.shape_probe import probe_shapes
 from mlgate.compare.compare import (
     Measured,
     Pricing,
@@ -138,7 +139,7 @@ def model_info(
         example_count(data) if data else None,
         model_config.eval.batch_size,
     )
-    compute = compute_profile(model.proto, shapes, profile.weight_bytes)
+    compute = compute_profile(model.proto, shapes, profile.weight_bytes, probe_shapes)
     info = ModelInfo(
         path=model.display,
         sha256=model.sha256,

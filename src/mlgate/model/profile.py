@@ -4,6 +4,7 @@ Deterministic: same model, same numbers, in every process."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -126,11 +127,31 @@ def _activation_bytes(graph: onnx.GraphProto, shapes: dict[str, TensorShape]) ->
     return total, len(unsized)
 
 
+ShapeProbe = Callable[[onnx.ModelProto, dict[str, list[int]], list[str]], dict[str, TensorShape]]
+
+
+def _unsized(graph: onnx.GraphProto, shapes: dict[str, TensorShape]) -> list[str]:
+    names = dict.fromkeys(n for node in graph.node for n in (*node.input, *node.output) if n)
+    return [n for n in names if shapes.get(n) is None or shapes[n].shape is None]
+
+
 def compute_profile(
-    proto: onnx.ModelProto, input_shapes: dict[str, list[int]], weight_bytes: int
+    proto: onnx.ModelProto,
+    input_shapes: dict[str, list[int]],
+    weight_bytes: int,
+    probe: ShapeProbe | None = None,
 ) -> ComputeProfile:
-    """MACs, bytes moved and the energy proxy of one inference at `input_shapes`."""
+    """MACs, bytes moved and the energy proxy of one inference at `input_shapes`. Tensors
+    that shape inference cannot size are asked of `probe` (a run of the model), if given."""
     shapes, problem = infer_tensor_shapes(proto, input_shapes)
+    unsized = _unsized(proto.graph, shapes)
+    if unsized and probe is not None:
+        found = probe(proto, input_shapes, unsized)
+        shapes.update(found)
+        if found:
+            problem = "; ".join(
+                p for p in (problem, f"{len(found)} tensor shapes taken from a run") if p
+            )
     macs = count_macs(proto, shapes)
     activation_bytes, unsized = _activation_bytes(proto.graph, shapes)
     return ComputeProfile(
