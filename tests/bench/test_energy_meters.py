@@ -202,3 +202,17 @@ def test_windows_alternate_abba_and_yield_joules_per_inference():
     # same model merge into one run of calls.
     runs = [name for i, name in enumerate(order) if i == 0 or order[i - 1] != name]
     assert runs == ["base", "head", "base", "head", "base"]
+
+
+def test_real_nvml_either_reads_energy_or_says_why():
+    """The installed nvidia-ml-py against this machine's driver (none on CPU runners)."""
+    import pynvml
+
+    try:
+        pynvml.nvmlInit()
+    except pynvml.NVMLError:
+        with pytest.raises(MeterUnavailable, match="NVML"):
+            NvmlMeter()
+        return
+    meter = NvmlMeter()
+    assert meter.joules(meter.read(), meter.read()) >= 0
