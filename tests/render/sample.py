@@ -6,6 +6,9 @@ import dataclasses
 
 from mlgate.results.schema import (
     SCHEMA_VERSION,
+    ComputeInfo,
+    EnergyInfo,
+    EnergyProxyInfo,
     EvalInfo,
     LatencyInfo,
     MetricResult,
@@ -29,7 +32,21 @@ PROVENANCE = Provenance(
 )
 
 
+def _compute(macs: int, joules: float) -> ComputeInfo:
+    return ComputeInfo(
+        input_shapes={"X": [1, 64]},
+        macs=macs,
+        macs_by_dtype={"float32": macs},
+        macs_by_op={"Conv": {"float32": macs}},
+        weight_bytes=2_299_000,
+        activation_bytes=120_000,
+        unsized_tensors=0,
+        energy_proxy=EnergyProxyInfo("horowitz45-v1", joules, joules / 2, joules / 3, joules / 6),
+    )
+
+
 def _model(path: str, sha: str, size: int, params: int) -> ModelInfo:
+    extra = params > 600_000
     return ModelInfo(
         path=path,
         sha256=sha * 64,
@@ -40,6 +57,9 @@ def _model(path: str, sha: str, size: int, params: int) -> ModelInfo:
         params=params,
         inputs=[TensorSpec("X", "float", ["N", 64])],
         outputs=[TensorSpec("probabilities", "float", ["N", 10])],
+        bytes_by_dtype={"float": params * 4},
+        op_counts={"Conv": 4 + extra, "Relu": 4 + extra, "Gemm": 1},
+        compute=_compute(79_000_000 + extra * 9_400_000, 4.1e-4 + extra * 0.5e-4),
     )
 
 
@@ -102,6 +122,22 @@ def _metrics(fail: bool) -> list[MetricResult]:
             note="interval too wide to decide; this run could detect changes ≥13.0%",
         ),
         MetricResult(
+            "energy",
+            "J",
+            False,
+            3.2e-3,
+            3.3e-3,
+            0.031,
+            1e-4,
+            "+10%",
+            "pass",
+            method="sampled",
+            ci=(0.012, 0.05),
+            p_value=0.01,
+            min_detectable_change=0.02,
+            source="rapl: package-0+dram",
+        ),
+        MetricResult(
             "memory.peak",
             "bytes",
             False,
@@ -137,6 +173,45 @@ def _metrics(fail: bool) -> list[MetricResult]:
             method="static",
             note="not gated",
         ),
+        MetricResult(
+            "energy_proxy",
+            "J",
+            False,
+            4.1e-4,
+            4.6e-4,
+            0.122,
+            0.5e-4,
+            "+15%",
+            "pass",
+            method="static",
+            source="proxy: horowitz45-v1",
+        ),
+        MetricResult(
+            "cost",
+            "usd",
+            False,
+            0.091,
+            0.102,
+            0.118 if fail else 0.004,
+            0.011,
+            None,
+            "skipped",
+            note="not gated",
+            source="0.36 $/h × median latency",
+        ),
+        MetricResult(
+            "carbon",
+            "gco2e",
+            False,
+            0.356,
+            0.367,
+            0.031,
+            0.011,
+            None,
+            "skipped",
+            note="not gated",
+            source="400 gCO₂e/kWh × rapl energy",
+        ),
     ]
 
 
@@ -157,6 +232,16 @@ def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> 
             stop_reason="precise",
             aa_noise=0.007,
             layout_noise=0.012,
+        ),
+        energy=EnergyInfo(
+            method="rapl",
+            detail="package-0+dram",
+            windows=8,
+            window_seconds=0.5,
+            base_joules=3.2e-3,
+            head_joules=3.3e-3,
+            base_half_width=4e-5,
+            head_half_width=5e-5,
         ),
     )
     return Results(

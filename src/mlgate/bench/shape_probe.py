@@ -40,8 +40,8 @@ def probe_shapes(
     probe = onnx.ModelProto()
     probe.CopyFrom(proto)
     existing = {o.name for o in probe.graph.output}
-    wanted = [n for n in names if n not in existing][:MAX_PROBED]
-    probe.graph.output.extend(onnx.ValueInfoProto(name=name) for name in wanted)
+    wanted = list(dict.fromkeys(names))[:MAX_PROBED]
+    probe.graph.output.extend(onnx.ValueInfoProto(name=n) for n in wanted if n not in existing)
     options = session_options(1)
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
     try:

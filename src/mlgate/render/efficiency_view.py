@@ -45,22 +45,24 @@ def graph_lines(base: ModelInfo | None, head: ModelInfo | None) -> list[str]:
     if base is None or head is None:
         return []
     diff = graph_diff(base, head)
+    if diff.unchanged:
+        return []
     lines = []
     if diff.ops:
         lines.append(_ops_line(diff))
     lines.append(f"nodes {_pair(diff.nodes, 'count')} · parameters {_pair(diff.params, 'count')}")
     for dtype, pair in diff.weight_bytes_by_dtype.items():
         lines.append(f"{dtype} weights {_pair(pair, 'bytes')}")
-    if diff.macs is not None:
+    if diff.macs is not None and len(set(diff.macs)) > 1:
         line = f"MACs per inference {_pair(diff.macs, 'macs')}"
         if diff.macs_by_dtype:
             line += " · " + ", ".join(
                 f"{dtype} {_pair(pair, 'macs')}" for dtype, pair in diff.macs_by_dtype.items()
             )
         lines.append(line)
-    if diff.activation_bytes is not None:
+    if diff.activation_bytes is not None and len(set(diff.activation_bytes)) > 1:
         lines.append(f"activations moved per inference {_pair(diff.activation_bytes, 'bytes')}")
-    if diff.energy_proxy is not None:
+    if diff.energy_proxy is not None and len(set(diff.energy_proxy)) > 1:
         lines.append(f"energy proxy ({diff.proxy_version}) {_pair(diff.energy_proxy, 'J')}")
     if any(diff.uncounted):
         lines.append(
