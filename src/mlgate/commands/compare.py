@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 import shlex
 import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import numpy as np
-
 from mlgate.bench.energy import EnergySettings
-from mlgate.bench.energy_meters import POWERCAP_ROOT, Meter, find_meter
 from mlgate.bench.environment import provenance
 from mlgate.bench.inputs import EvalData, example_count, load_eval_data
 from mlgate.bench.latency import LatencySettings
 from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair
 from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
+from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
 from mlgate.compare.compare import (
-    Measured,
     Pricing,
     StaticCost,
     evaluate_target,
     latency_stop_rule,
     overall_verdict,
 )
-from mlgate.compare.stats import t_half_width
 from mlgate.compare.thresholds import Threshold
 from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
@@ -41,7 +36,6 @@ from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
 from mlgate.results.schema import (
     SCHEMA_VERSION,
-    EnergyInfo,
     EvalInfo,
     ModelInfo,
     Results,
@@ -215,51 +209,6 @@ def _latency_settings(config: Config, options: CompareOptions) -> LatencySetting
     )
 
 
-def _static_cost(base: ModelInfo, head: ModelInfo) -> StaticCost | None:
-    if base.compute is None or head.compute is None:
-        return None
-    b, h = base.compute, head.compute
-    return StaticCost(
-        macs=(b.macs, h.macs),
-        energy_proxy=(b.energy_proxy.joules, h.energy_proxy.joules),
-        proxy_version=h.energy_proxy.version,
-        uncounted=(b.uncounted_total, h.uncounted_total),
-    )
-
-
-def _energy_meter(config: Config, target: TargetConfig) -> tuple[Meter | None, str]:
-    if not config.energy.measure:
-        return None, ""
-    root = Path(os.environ.get("MLGATE_POWERCAP_ROOT", str(POWERCAP_ROOT)))
-    meter, reason = find_meter(tuple(target.providers), target.watts_per_core, root)
-    if meter is None:
-        return None, f"energy not measured: {reason}"
-    if reason:
-        return meter, f"no energy meter usable ({reason}); energy is {meter.method}"
-    return meter, ""
-
-
-def _energy_info(config: Config, measured: Measured) -> EnergyInfo | None:
-    energy = measured.energy
-    if energy is None:
-        return None
-    confidence = config.latency.confidence
-
-    def mean(values: np.ndarray) -> float | None:
-        return float(np.mean(values)) if values.size else None
-
-    return EnergyInfo(
-        method=energy.method,  # type: ignore[arg-type]
-        detail=energy.detail,
-        windows=int(energy.head.size),
-        window_seconds=config.energy.window_seconds,
-        base_joules=mean(energy.base),
-        head_joules=mean(energy.head),
-        base_half_width=t_half_width(energy.base, confidence),
-        head_half_width=t_half_width(energy.head, confidence),
-    )
-
-
 def _skipped(target: Target, reason: str) -> TargetResult:
     return TargetResult(
         name=target.name,
@@ -282,7 +231,7 @@ def _run_target(
         return _skipped(target, str(exc)), None
     eval_config = plan.model.eval
     confidence = plan.config.latency.confidence
-    meter, energy_note = _energy_meter(plan.config, target_config)
+    meter, energy_note = energy_meter(plan.config, target_config)
     run = PairRun(
         base=plan.base,
         head=plan.head,
@@ -315,7 +264,7 @@ def _run_target(
         confidence,
     )
     result = dataclasses.replace(
-        result, latency=paired.latency, energy=_energy_info(plan.config, measured)
+        result, latency=paired.latency, energy=energy_info(plan.config, measured)
     )
     return result, paired
 
@@ -365,7 +314,7 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
         base=base,
         head=head,
         params=(base_params, head_params),
-        static=_static_cost(partial.base, partial.head),
+        static=static_cost(partial.base, partial.head),
         data=data,
         model=model_config,
         config=config,
