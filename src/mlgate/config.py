@@ -106,6 +106,22 @@ class LimitsConfig(_Strict):
         2048.0, description="largest model file (external data included) to load"
     )
     data_size_mb: Annotated[float, Field(gt=0)] = Field(1024.0, description="largest eval file")
+    isolate: bool = Field(
+        True, description="measure each model in a child process (crash and hang isolation)"
+    )
+    timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+        1800.0, description="per model: a child still running after this is stopped"
+    )
+    memory_mb: Annotated[int, Field(ge=0)] = Field(
+        32768,
+        description="address-space limit of the child, and the most that declared shapes "
+        "and weights may allocate (0: no limit)",
+    )
+    allow_domains: list[str] = Field(
+        default_factory=list,
+        description="custom op domains to accept (default: only ai.onnx, ai.onnx.ml, "
+        "com.microsoft)",
+    )
 
 
 class Config(_Strict):

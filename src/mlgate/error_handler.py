@@ -41,6 +41,9 @@ def _write_crash_log(exc: BaseException) -> Path:
     with os.fdopen(fd, "w", encoding="utf-8") as log:
         log.write(f"mlgate {__version__}, python {sys.version.split()[0]}\n")
         log.write("".join(traceback.format_exception(exc)))
+        child = getattr(exc, "child_traceback", "")
+        if child:  # raised in an isolation child: its own traceback is the useful one
+            log.write("\nin the child process:\n" + child)
     return Path(name)
 
 

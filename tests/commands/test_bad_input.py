@@ -313,11 +313,15 @@ def test_internal_error_exits_3_keeps_partial_results_and_points_to_a_log(
 
     monkeypatch.setattr(compare_command, "evaluate_target", bug)
     model = good_model(tmp_path)
+    in_process = tmp_path / "in-process.yml"
+    in_process.write_text("limits: {isolate: false}\n")  # the patch lives in this process
     code = main(
         [
             "compare",
             str(model),
             str(model),
+            "--config",
+            str(in_process),
             "--no-memory",
             "--budget-seconds",
             "0.5",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import shlex
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,6 +29,7 @@ from mlgate.compare.thresholds import Threshold
 from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import ConfigError, MlgateError, TargetError
+from mlgate.isolation import ChildChannel, ChildLimits, run_isolated
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
@@ -291,12 +293,23 @@ def _write(results: Results, options: CompareOptions) -> None:
         options.comment_out.write_text(render_comment(results), encoding="utf-8")
 
 
-def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdir: Path) -> None:
+def _loaded_config(options: CompareOptions) -> LoadedConfig:
     if options.loaded_config is not None:
-        config, data_root = options.loaded_config.config, options.loaded_config.data_root
-    else:
-        config, origin = load_config(options.config)
-        data_root = origin.parent if origin else Path()
+        return options.loaded_config
+    config, origin = load_config(options.config)
+    return LoadedConfig(config, origin.parent if origin else Path(), None)
+
+
+def _gate(
+    options: CompareOptions,
+    partial: _Partial,
+    progress: Progress,
+    workdir: Path,
+    publish: Callable[[_Partial], None],
+) -> None:
+    """Everything that touches the untrusted models. `publish` is told of each result."""
+    loaded = _loaded_config(options)
+    config, data_root = loaded.config, loaded.data_root
     head_source = source.resolve(options.head, workdir / "head", options.git_dir)
     model_config = config.model_for(head_source.repo_path)
     thresholds = _thresholds(config, model_config, options.thresholds)
@@ -308,8 +321,10 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
         max_mb = config.limits.model_size_mb
         base = load_model(base_source.local, limits, base_source.display, max_mb)
         partial.base, base_params = model_info(base, model_config, data)
+        publish(partial)
         head = load_model(head_source.local, limits, head_source.display, max_mb)
         partial.head, head_params = model_info(head, model_config, data)
+    publish(partial)
     plan = _Plan(
         base=base,
         head=head,
@@ -325,6 +340,36 @@ def _gate(options: CompareOptions, partial: _Partial, progress: Progress, workdi
         partial.targets.append(result)
         if measured is not None and partial.eval is None:
             partial.eval = _eval_info(plan, measured)
+        publish(partial)
+
+
+def _gate_in_child(
+    channel: ChildChannel, options: CompareOptions, partial: _Partial, workdir: str
+) -> None:
+    _gate(options, partial, channel, Path(workdir), channel.snapshot)
+
+
+def _no_publish(_: _Partial) -> None:
+    pass
+
+
+def _run_gate(
+    options: CompareOptions, partial: _Partial, progress: Progress, workdir: Path
+) -> None:
+    """The gate in a child process (crash, hang and memory isolation) unless turned off."""
+    loaded = _loaded_config(options)
+    limits = loaded.config.limits
+    if not limits.isolate:
+        _gate(options, partial, progress, workdir, _no_publish)
+        return
+    run_isolated(
+        _gate_in_child,
+        (dataclasses.replace(options, loaded_config=loaded), partial, str(workdir)),
+        ChildLimits(limits.timeout_seconds, limits.memory_mb),
+        f"measuring {partial.model}",
+        progress,
+        lambda snapshot: partial.__dict__.update(snapshot.__dict__),
+    )
 
 
 def run_compare(
@@ -338,7 +383,7 @@ def run_compare(
     messages: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
         try:
-            _gate(options, partial, progress, Path(workdir))
+            _run_gate(options, partial, progress, Path(workdir))
         except MlgateError as exc:
             error, messages = exc, [" ".join(str(exc).split())]
         except Exception as exc:  # a bug: keep what was measured, then let it surface (exit 3)
