@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -53,8 +54,7 @@ def segfaults_after_a_snapshot(channel):
 
 def hangs(channel, pid_file):
     sleeper = subprocess.Popen(["sleep", "60"])  # a grandchild, like the memory probes
-    with open(pid_file, "w") as handle:
-        handle.write(str(sleeper.pid))
+    Path(pid_file).write_text(str(sleeper.pid))
     with channel.step("sleeping"):
         time.sleep(120)
 
@@ -79,7 +79,7 @@ def test_steps_and_snapshots_reach_the_parent():
 
 
 def test_our_error_type_crosses_unchanged():
-    with pytest.raises(ConfigError, match="limits.memory_mb"):
+    with pytest.raises(ConfigError, match=r"limits\.memory_mb"):
         run(raises_config_error)
 
 
@@ -108,11 +108,8 @@ def test_a_hang_is_stopped_at_the_time_limit_with_its_children(tmp_path):
         run(hangs, str(pid_file), limits=ChildLimits(timeout_seconds=2))
     grandchild = int(pid_file.read_text())
     time.sleep(0.2)
-    status = (
-        open(f"/proc/{grandchild}/stat").read().split()[2]
-        if os.path.exists(f"/proc/{grandchild}/stat")
-        else "gone"
-    )
+    stat = Path(f"/proc/{grandchild}/stat")
+    status = stat.read_text().split()[2] if stat.exists() else "gone"
     assert status in ("gone", "Z")  # killed with the child's process group
 
 
