@@ -114,6 +114,7 @@ def test_a_hang_is_stopped_at_the_time_limit_with_its_children(tmp_path):
 
 
 def test_allocation_past_the_memory_limit_is_out_of_memory():
+    limits = ChildLimits(timeout_seconds=60, memory_mb=512)  # + the runtime's 4 GiB headroom
     with pytest.raises(IsolationError, match=r"out of memory \(limit 512 MB\)"):
-        run(allocates, 2048, limits=ChildLimits(timeout_seconds=60, memory_mb=512))
-    run(allocates, 16, limits=ChildLimits(timeout_seconds=60, memory_mb=512))  # under it: fine
+        run(allocates, 8192, limits=limits)
+    run(allocates, 256, limits=limits)  # under it: fine

@@ -114,8 +114,9 @@ class LimitsConfig(_Strict):
     )
     memory_mb: Annotated[int, Field(ge=0)] = Field(
         32768,
-        description="address-space limit of the child, and the most that declared shapes "
-        "and weights may allocate (0: no limit)",
+        description="the most that weights plus inputs at their declared or configured "
+        "shapes may take, and the child's address-space limit (plus 4 GiB for the runtime); "
+        "0: no limit",
     )
     allow_domains: list[str] = Field(
         default_factory=list,

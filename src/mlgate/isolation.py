@@ -28,6 +28,8 @@ from mlgate.errors import MlgateError
 from mlgate.progress import Progress
 
 _PRELOAD = ["mlgate.commands.compare"]
+# The runtime's own address space (thread stacks, arenas, libraries) on top of the limit.
+RUNTIME_HEADROOM_MB = 4096
 _POLL_SECONDS = 0.5
 
 
@@ -46,7 +48,7 @@ class ChildBug(Exception):
 @dataclass(frozen=True)
 class ChildLimits:
     timeout_seconds: float
-    memory_mb: int = 0  # address-space limit; 0: none
+    memory_mb: int = 0  # address-space limit (plus RUNTIME_HEADROOM_MB); 0: none
 
 
 class ChildChannel:
@@ -76,7 +78,7 @@ Work = Callable[..., None]  # work(channel, *args)
 
 def _limit_memory(memory_mb: int) -> None:
     if memory_mb > 0:
-        limit = memory_mb * 1024 * 1024
+        limit = (memory_mb + RUNTIME_HEADROOM_MB) * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 

@@ -56,6 +56,34 @@ def _symlink_out(tmp: Path) -> list[str]:
     return _compare(tmp, good_model(tmp), path)
 
 
+def _custom_domain(tmp: Path) -> list[str]:
+    graph = helper.make_graph(
+        [helper.make_node("Exfiltrate", ["x"], ["y"], domain="evil.ops")],
+        "custom",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 8])],
+    )
+    return _model(tmp, mb.finish(graph, {"": 17, "evil.ops": 1}))
+
+
+def _huge_declared_input(tmp: Path) -> list[str]:
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "huge",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 200_000, 100_000])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 200_000, 100_000])],
+    )
+    model = mb.finish(graph)
+    return _compare(tmp, mb.save(model, tmp / "huge_base.onnx"), mb.save(model, tmp / "h.onnx"))
+
+
+def _configured_shape_over_limit(tmp: Path) -> list[str]:
+    (tmp / "mlgate.yml").write_text(
+        "models: [{path: '**', inputs: {x: [1000000, 8]}}]\nlimits: {memory_mb: 16}\n"
+    )
+    return _compare(tmp, good_model(tmp), None, "--config", str(tmp / "mlgate.yml"))
+
+
 def _data(tmp: Path, **arrays: np.ndarray) -> list[str]:
     np.savez(tmp / "eval.npz", **arrays)
     return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
@@ -85,6 +113,8 @@ def _checker_failure(tmp: Path) -> list[str]:
 
 
 def _unknown_custom_op(tmp: Path) -> list[str]:
+    """An allowed custom domain whose kernels onnxruntime does not have."""
+    (tmp / "allow.yml").write_text("limits: {allow_domains: [com.example]}\n")
     node = helper.make_node("Frobnicate", ["x"], ["y"], domain="com.example")
     graph = helper.make_graph(
         [node],
@@ -92,7 +122,8 @@ def _unknown_custom_op(tmp: Path) -> list[str]:
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])],
     )
-    return _model(tmp, mb.finish(graph, {"": 17, "com.example": 1}))
+    model = mb.save(mb.finish(graph, {"": 17, "com.example": 1}), tmp / "bad.onnx")
+    return _compare(tmp, good_model(tmp), model, "--config", str(tmp / "allow.yml"))
 
 
 def _nan_outputs(tmp: Path) -> list[str]:
@@ -246,6 +277,14 @@ CASES: dict[str, tuple[Case, str]] = {
         "no such target",
     ),
     "usage-no-command": (lambda t: [], "required"),
+    # hostile models (refused before the runtime or an allocation)
+    "model-custom-op-domain": (_custom_domain, "custom op domain 'evil.ops' (Exfiltrate)"),
+    "model-declared-input-over-memory-limit": (_huge_declared_input, "over limits.memory_mb"),
+    "config-shape-over-memory-limit": (_configured_shape_over_limit, "over limits.memory_mb"),
+    "config-bad-isolation-limit": (
+        lambda t: _config(t, "limits: {timeout_seconds: 0}\n"),
+        "limits.timeout_seconds",
+    ),
 }
 
 

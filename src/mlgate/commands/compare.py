@@ -33,6 +33,7 @@ from mlgate.isolation import ChildChannel, ChildLimits, run_isolated
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
+from mlgate.model.safety import check_declared_memory, check_domains
 from mlgate.model.shapes import resolve_input_shapes
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
@@ -122,7 +123,10 @@ def reproduce_command(options: CompareOptions) -> str:
 
 
 def model_info(
-    model: LoadedModel, model_config: ModelConfig, data: EvalData | None
+    model: LoadedModel,
+    model_config: ModelConfig,
+    data: EvalData | None,
+    memory_mb: int = 0,
 ) -> tuple[ModelInfo, int]:
     """The model's record in the results, with its compute profile at the input shapes
     that latency uses (eval data's first batch, configured shapes, else guessed)."""
@@ -135,6 +139,7 @@ def model_info(
         example_count(data) if data else None,
         model_config.eval.batch_size,
     )
+    check_declared_memory(model.display, profile.weight_bytes, profile.inputs, shapes, memory_mb)
     compute = compute_profile(model.proto, shapes, profile.weight_bytes, probe_shapes)
     info = ModelInfo(
         path=model.display,
@@ -319,11 +324,14 @@ def _gate(
         limits = runtime_limits()
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)
         max_mb = config.limits.model_size_mb
+        memory_mb = config.limits.memory_mb
         base = load_model(base_source.local, limits, base_source.display, max_mb)
-        partial.base, base_params = model_info(base, model_config, data)
+        check_domains(base.proto, base.display, config.limits.allow_domains)
+        partial.base, base_params = model_info(base, model_config, data, memory_mb)
         publish(partial)
         head = load_model(head_source.local, limits, head_source.display, max_mb)
-        partial.head, head_params = model_info(head, model_config, data)
+        check_domains(head.proto, head.display, config.limits.allow_domains)
+        partial.head, head_params = model_info(head, model_config, data, memory_mb)
     publish(partial)
     plan = _Plan(
         base=base,
