@@ -84,6 +84,22 @@ def _configured_shape_over_limit(tmp: Path) -> list[str]:
     return _compare(tmp, good_model(tmp), None, "--config", str(tmp / "mlgate.yml"))
 
 
+def _npz_members(tmp: Path, members: dict[str, bytes]) -> list[str]:
+    import zipfile
+
+    with zipfile.ZipFile(tmp / "eval.npz", "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
+
+
+# Found by the fuzzer: a header declaring 373 GiB in a few bytes was allocated before reading.
+_HUGE_NPY = (
+    b"\x93NUMPY\x01\x00F\x00{'descr': '<f4', 'fortran_order': False, "
+    b"'shape': (99999999999,), }      \n"
+)
+
+
 def _data(tmp: Path, **arrays: np.ndarray) -> list[str]:
     np.savez(tmp / "eval.npz", **arrays)
     return _compare(tmp, good_model(tmp), None, "--data", str(tmp / "eval.npz"))
@@ -277,6 +293,14 @@ CASES: dict[str, tuple[Case, str]] = {
         "no such target",
     ),
     "usage-no-command": (lambda t: [], "required"),
+    "data-array-declares-more-than-it-holds": (
+        lambda t: _npz_members(t, {"x.npy": _HUGE_NPY}),
+        "declares shape [99999999999]",
+    ),
+    "data-member-not-an-array": (
+        lambda t: _npz_members(t, {"x.npy": b"#!/bin/sh\nrm -rf /\n"}),
+        "member 'x.npy' is not a numpy array",
+    ),
     # hostile models (refused before the runtime or an allocation)
     "model-custom-op-domain": (_custom_domain, "custom op domain 'evil.ops' (Exfiltrate)"),
     "model-declared-input-over-memory-limit": (_huge_declared_input, "over limits.memory_mb"),

@@ -65,8 +65,11 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
             "np.savez(path, input_name=array, labels=array)"
         )
     try:
+        _check_members(path, shown, max_mb)
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
+    except DataError:
+        raise
     except ValueError as exc:
         if "pickle" in str(exc).lower():
             raise DataError(
@@ -74,7 +77,7 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
                 "plain numeric or string arrays with np.savez"
             ) from None
         raise DataError(f"{shown} is not a readable .npz file: {exc}") from None
-    except (OSError, zipfile.BadZipFile, EOFError) as exc:
+    except (OSError, zipfile.BadZipFile, EOFError, NotImplementedError, KeyError) as exc:
         raise DataError(
             f"{shown} is not a readable .npz file ({exc}); write it with np.savez(path, "
             "input_name=array, labels=array)"
@@ -83,6 +86,43 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
         raise DataError(f"{shown} holds no arrays; it needs one array per model input")
     labels = arrays.pop(labels_key, None)
     return EvalData(path=path, display=shown, sha256=_sha256(path), arrays=arrays, labels=labels)
+
+
+def _check_members(path: Path, shown: str, max_mb: float) -> None:
+    """Before anything is decompressed or allocated: the archive's unpacked size stays under
+    the limit (zip bombs), and no array declares more data than its member holds."""
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if unpacked > max_mb * _MB:
+            raise DataError(
+                f"{shown} unpacks to {unpacked / _MB:,.0f} MB, over the {max_mb:.0f} MB "
+                "eval-data limit; raise limits.data_size_mb if intended"
+            )
+        for member in members:
+            if member.is_dir():
+                continue
+            with archive.open(member) as handle:
+                if handle.read(6) != b"\x93NUMPY":
+                    raise DataError(
+                        f"{shown}: member '{member.filename}' is not a numpy array; an eval "
+                        "file holds only arrays: write it with np.savez"
+                    )
+            with archive.open(member) as handle:
+                version = np.lib.format.read_magic(handle)
+                read_header = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read_header(handle)
+            declared = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
+            if declared > member.file_size:
+                raise DataError(
+                    f"{shown}: array '{member.filename.removesuffix('.npy')}' declares shape {list(shape)} "
+                    f"({declared / _MB:,.1f} MB) but holds {member.file_size:,} bytes; the "
+                    "file is truncated or crafted: write it again with np.savez"
+                )
 
 
 def _shape_text(shape: Iterable[int | str | None]) -> str:
