@@ -118,8 +118,9 @@ def _check_members(path: Path, shown: str, max_mb: float) -> None:
                 shape, _, dtype = read_header(handle)
             declared = int(np.prod(shape, dtype=np.float64)) * dtype.itemsize
             if declared > member.file_size:
+                name = member.filename.removesuffix(".npy")
                 raise DataError(
-                    f"{shown}: array '{member.filename.removesuffix('.npy')}' declares shape {list(shape)} "
+                    f"{shown}: array '{name}' declares shape {list(shape)} "
                     f"({declared / _MB:,.1f} MB) but holds {member.file_size:,} bytes; the "
                     "file is truncated or crafted: write it again with np.savez"
                 )
