@@ -122,3 +122,21 @@ def test_cli_check_with_an_unknown_base_is_one_line_and_exit_2(tmp_path, monkeyp
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert "'no-such-branch' is not in this checkout" in err
+
+
+def test_on_a_pr_threshold_overrides_from_the_workflow_are_flagged_as_pr_controlled(tmp_path):
+    repo = _repo(tmp_path)
+    _commit(repo)
+    outcome = check(
+        CheckOptions(
+            base="main",
+            repo=repo,
+            results_dir=tmp_path / "out",
+            config_from="base",
+            thresholds={"latency.p50": "off"},
+        )
+    )
+    note = next(n for n in outcome.report.notes if "overridden" in n)
+    assert "latency.p50: off" in note
+    assert "PR-controlled" in note
+    assert "mlgate.yml (read from the base branch)" in note

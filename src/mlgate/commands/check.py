@@ -121,6 +121,14 @@ class _Run:
             rev = base if options.config_from == "base" else head
             text = _text_at(rev, path, options.repo)
             where = f"{path} at {options.config_from} {rev[:7]}"
+            if options.config_from == "base" and options.thresholds:
+                self.notes.append(
+                    "thresholds were overridden by command-line or workflow input ("
+                    + ", ".join(f"{k}: {v}" for k, v in options.thresholds.items())
+                    + "); on pull_request events GitHub runs the workflow file of the pull "
+                    "request, so such overrides are PR-controlled: keep binding thresholds in "
+                    f"{path} (read from the base branch)"
+                )
             if options.config_from == "base" and _text_at(head, path, options.repo) != text:
                 self.notes.append(
                     f"{path} changes in this pull request; the gate used the base branch's "
