@@ -126,6 +126,7 @@ def test_cli_check_with_an_unknown_base_is_one_line_and_exit_2(tmp_path, monkeyp
 
 def test_on_a_pr_threshold_overrides_from_the_workflow_are_flagged_as_pr_controlled(tmp_path):
     repo = _repo(tmp_path)
+    (repo / "notes.txt").write_text("v2\n")
     _commit(repo)
     outcome = check(
         CheckOptions(
