@@ -118,3 +118,21 @@ def test_allocation_past_the_memory_limit_is_out_of_memory():
     with pytest.raises(IsolationError, match=r"out of memory \(limit 512 MB\)"):
         run(allocates, 8192, limits=limits)
     run(allocates, 256, limits=limits)  # under it: fine
+
+
+def reports_its_environment(channel):
+    channel.snapshot(dict(os.environ))
+
+
+def test_the_child_never_sees_a_token(monkeypatch):
+    monkeypatch.setenv("INPUT_GITHUB_TOKEN", "ghs_secret")
+    monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "x")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
+    monkeypatch.setenv("MLGATE_VISIBLE", "yes")
+    (environment,) = run(reports_its_environment)
+    assert environment["MLGATE_VISIBLE"] == "yes"
+    assert not {
+        "INPUT_GITHUB_TOKEN",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+        "AWS_SECRET_ACCESS_KEY",
+    } & set(environment)

@@ -76,6 +76,18 @@ class ChildChannel:
 Work = Callable[..., None]  # work(channel, *args)
 
 
+_SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "_KEY")
+
+
+def child_environment(environ: dict[str, str]) -> dict[str, str]:
+    """The environment without secrets: untrusted models never share a process with a token."""
+    return {
+        name: value
+        for name, value in environ.items()
+        if not any(word in name.upper() for word in _SECRET_WORDS)
+    }
+
+
 def _limit_memory(memory_mb: int) -> None:
     if memory_mb > 0:
         limit = (memory_mb + RUNTIME_HEADROOM_MB) * 1024 * 1024
@@ -168,7 +180,14 @@ def run_isolated(
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(
         target=_child_main,
-        args=(sender, str(Path.cwd()), dict(os.environ), limits.memory_mb, work, args),
+        args=(
+            sender,
+            str(Path.cwd()),
+            child_environment(dict(os.environ)),
+            limits.memory_mb,
+            work,
+            args,
+        ),
         daemon=False,
     )
     process.start()
