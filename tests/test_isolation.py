@@ -129,8 +129,10 @@ def test_the_child_never_sees_a_token(monkeypatch):
     monkeypatch.setenv("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "x")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "y")
     monkeypatch.setenv("MLGATE_VISIBLE", "yes")
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "safe.directory")  # git's config, not a secret
     (environment,) = run(reports_its_environment)
     assert environment["MLGATE_VISIBLE"] == "yes"
+    assert environment["GIT_CONFIG_KEY_0"] == "safe.directory"
     assert not {
         "INPUT_GITHUB_TOKEN",
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN",

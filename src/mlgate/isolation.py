@@ -76,7 +76,15 @@ class ChildChannel:
 Work = Callable[..., None]  # work(channel, *args)
 
 
-_SECRET_WORDS = ("TOKEN", "SECRET", "PASSWORD", "CREDENTIAL", "_KEY")
+_SECRET_WORDS = (
+    "TOKEN",
+    "SECRET",
+    "PASSWORD",
+    "CREDENTIAL",
+    "API_KEY",
+    "ACCESS_KEY",
+    "PRIVATE_KEY",
+)
 
 
 def child_environment(environ: dict[str, str]) -> dict[str, str]:
