@@ -19,10 +19,16 @@ def mlgate(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
     return subprocess.run([MLGATE, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
-def test_version():
+def test_version_names_the_libraries_and_execution_providers():
+    import onnx
+    import onnxruntime
+
     done = mlgate("--version")
     assert done.returncode == 0
     assert done.stdout.startswith("mlgate 0.")
+    assert f"onnx {onnx.__version__}, onnxruntime {onnxruntime.__version__}" in done.stdout
+    providers = ", ".join(onnxruntime.get_available_providers())
+    assert f"execution providers: {providers}" in done.stdout
 
 
 def test_corrupt_model_one_line_no_traceback_no_runtime_noise(tmp_path):

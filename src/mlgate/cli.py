@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from mlgate import __version__
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import MlgateError
 
@@ -72,11 +71,26 @@ def _input_shape(text: str) -> tuple[str, list[int]]:
     return name.strip(), shape
 
 
+class _VersionAction(argparse.Action):
+    """Versions of everything the numbers depend on (imports onnxruntime only when asked)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
+        from mlgate.bench.environment import version_report
+
+        sys.stdout.write(version_report())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mlgate", description="Gate model changes on accuracy, latency, memory and size."
     )
-    parser.add_argument("--version", action="version", version=f"mlgate {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        nargs=0,
+        help="show the version, library versions and execution providers, then exit",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     cmp = sub.add_parser("compare", help="compare a base and a head model on this machine")

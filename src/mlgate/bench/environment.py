@@ -36,3 +36,17 @@ def provenance() -> Provenance:
         onnxruntime=ort.__version__,
         numpy=np.__version__,
     )
+
+
+def version_report() -> str:
+    """`mlgate --version`: the tool, the libraries its numbers depend on, and what this
+    onnxruntime can run on (execution providers)."""
+    prov = provenance()
+    lines = [
+        f"mlgate {prov.tool_version}",
+        f"python {prov.python} ({prov.platform}, {prov.machine})",
+        f"onnx {prov.onnx}, onnxruntime {prov.onnxruntime}, numpy {prov.numpy}",
+        f"execution providers: {', '.join(ort.get_available_providers())}",
+        f"cpu: {prov.cpu_model}, {prov.cpu_count} CPUs",
+    ]
+    return "\n".join(lines) + "\n"
