@@ -194,6 +194,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prf.add_argument("--json", dest="json_out", type=Path, help="write the profile JSON here")
 
+    exp = sub.add_parser("export", help="results in other tools' formats (dashboards, CSV)")
+    exp.add_argument("results", nargs="+", type=Path, help="results or run.json files")
+    exp.add_argument(
+        "--format",
+        required=True,
+        choices=["github-action-benchmark", "csv"],
+        help="github-action-benchmark: customSmallerIsBetter/customBiggerIsBetter JSON files",
+    )
+    exp.add_argument(
+        "--out",
+        type=Path,
+        help="folder for github-action-benchmark files (default mlgate-export), or the CSV "
+        "file (default: stdout)",
+    )
+
     dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
     dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")
     dem.add_argument("--budget-seconds", type=_positive_float, help="latency time budget")
@@ -226,6 +241,14 @@ def _run(args: argparse.Namespace) -> int:
         return outcome.exit_code
     if args.command == "check":
         return _check(args, progress)
+    if args.command == "export":
+        from mlgate.commands.export import ExportOptions, export
+
+        exported = export(ExportOptions(tuple(args.results), args.format, args.out))
+        sys.stdout.write(exported.text)
+        for path in exported.written:
+            sys.stdout.write(f"wrote {path}\n")
+        return 0
     if args.command == "profile":
         from mlgate.commands.profile import ProfileOptions, profile
 
