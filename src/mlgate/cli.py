@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--data", type=Path, help="eval data .npz: one array per input, optional `labels`"
     )
+    cmp.add_argument(
+        "--pytest-benchmark",
+        nargs=2,
+        type=Path,
+        metavar=("BASE.json", "HEAD.json"),
+        help="also gate these `pytest --benchmark-json` results (base, head)",
+    )
     cmp.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
     cmp.add_argument("--json", dest="json_out", type=Path, help="write the results JSON here")
     cmp.add_argument(
@@ -232,6 +239,7 @@ def _run(args: argparse.Namespace) -> int:
                 targets=tuple(args.target),
                 budget_seconds=args.budget_seconds,
                 measure_memory=not args.no_memory,
+                pytest_benchmark=tuple(args.pytest_benchmark) if args.pytest_benchmark else None,
             ),
             progress,
         )

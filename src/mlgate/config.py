@@ -125,6 +125,13 @@ class LimitsConfig(_Strict):
     )
 
 
+class PytestBenchmarkConfig(_Strict):
+    base: str = Field(
+        description="`pytest --benchmark-json` output of the base, relative to this file"
+    )
+    head: str = Field(description="the same for the head")
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     models: list[ModelConfig] = Field(default_factory=list)
@@ -138,6 +145,9 @@ class Config(_Strict):
     latency: LatencyConfig = LatencyConfig()
     energy: EnergyConfig = EnergyConfig()
     limits: LimitsConfig = LimitsConfig()
+    pytest_benchmark: PytestBenchmarkConfig | None = Field(
+        None, description="extra benchmarks to gate (e.g. pre- and post-processing)"
+    )
 
     @field_validator("thresholds")
     @classmethod

@@ -25,10 +25,11 @@ from mlgate.compare.compare import (
     latency_stop_rule,
     overall_verdict,
 )
+from mlgate.compare.pytest_benchmark import compare_benchmarks, parse_benchmark_file
 from mlgate.compare.thresholds import Threshold
 from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
-from mlgate.errors import ConfigError, MlgateError, TargetError
+from mlgate.errors import ConfigError, DataError, MlgateError, TargetError
 from mlgate.isolation import ChildChannel, ChildLimits, run_isolated
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
@@ -44,7 +45,7 @@ from mlgate.results.schema import (
     Results,
     TargetResult,
 )
-from mlgate.results.store import write_results
+from mlgate.results.store import parse_json, write_results
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class CompareOptions:
     loaded_config: LoadedConfig | None = None  # already read (the Action reads the base's)
     git_dir: Path | None = None  # where `REV:path` references are read from (default: cwd)
     label: str | None = None  # the model's name in reports (default: `head`)
+    pytest_benchmark: tuple[Path, Path] | None = None  # base and head --benchmark-json files
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def reproduce_command(options: CompareOptions) -> str:
         words += ["--config", config_path]
     for name, text in options.thresholds.items():
         words += ["--threshold", f"{name}={text}"]
+    if options.pytest_benchmark is not None:
+        words += ["--pytest-benchmark", *(str(p) for p in options.pytest_benchmark)]
     for name in options.targets:
         words += ["--target", name]
     return shlex.join(words)
@@ -343,12 +347,35 @@ def _gate(
         config=config,
         thresholds=thresholds,
     )
+    extra = _pytest_benchmark(options, config, data_root, thresholds)
+    if extra is not None:
+        partial.targets.append(extra)
+        publish(partial)
     for target_config in targets:
         result, measured = _run_target(plan, target_config, options, progress)
         partial.targets.append(result)
         if measured is not None and partial.eval is None:
             partial.eval = _eval_info(plan, measured)
         publish(partial)
+
+
+def _pytest_benchmark(
+    options: CompareOptions, config: Config, data_root: Path, thresholds: dict[str, Threshold]
+) -> TargetResult | None:
+    if options.pytest_benchmark is not None:
+        paths = options.pytest_benchmark
+    elif config.pytest_benchmark is not None:
+        paths = (data_root / config.pytest_benchmark.base, data_root / config.pytest_benchmark.head)
+    else:
+        return None
+    files = []
+    for path in paths:
+        if not path.is_file():
+            raise DataError(f"pytest-benchmark file not found: {path}")
+        files.append(parse_benchmark_file(parse_json(path.read_bytes(), str(path)), str(path)))
+    return compare_benchmarks(
+        files[0], files[1], thresholds.get("pytest_benchmark"), config.latency.confidence
+    )
 
 
 def _gate_in_child(

@@ -84,6 +84,14 @@ METRICS: dict[str, MetricSpec] = {
             "measured (RAPL, NVML) or estimated (CPU time x W/core) energy per inference",
             sampled=True,
         ),
+        MetricSpec(
+            "pytest_benchmark",
+            "s",
+            False,
+            "+10%",
+            "each benchmark of --pytest-benchmark BASE.json HEAD.json (mean or median time)",
+            sampled=True,
+        ),
         MetricSpec("cost", "usd", False, None, "runner cost per million inferences"),
         MetricSpec("carbon", "gco2e", False, None, "grams CO2e per million inferences"),
     )
