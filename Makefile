@@ -30,7 +30,13 @@ $(VENV)/.dev: requirements/dev.lock requirements/models.lock pyproject.toml | $(
 demo: $(VENV)/.runtime
 	$(BIN)/mlgate demo
 
-test: $(VENV)/.dev
+# Mermaid's own parser (Node) checks the charts in the comment; without npm those tests skip.
+tests/mermaid/node_modules/.installed: tests/mermaid/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/mermaid --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the Mermaid syntax tests will be skipped"; fi
+
+test: $(VENV)/.dev tests/mermaid/node_modules/.installed
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/python -m pytest

@@ -3,6 +3,7 @@ cross-target cost and carbon table. Pure."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from mlgate.model.diff import GraphDiff, graph_diff
@@ -190,4 +191,36 @@ def profile_view(report: ProfileReport) -> ProfileView:
         ],
         uncounted=uncounted,
         notes=notes,
+    )
+
+
+def _chart_label(name: str) -> str:
+    """A target name as a Mermaid string: only characters that cannot end or break it."""
+    return "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in name)[:40] or "_"
+
+
+def latency_chart(results: Results) -> str:
+    """Mermaid xychart of base (bars) vs head (line) median latency per target, in ms; empty
+    when no target has both numbers, so the chart is absent rather than broken."""
+    points = []
+    for target in results.targets:
+        p50 = _metric(target, "latency.p50")
+        if p50 is None or p50.base is None or p50.head is None:
+            continue
+        if not (math.isfinite(p50.base) and math.isfinite(p50.head)):
+            continue
+        points.append((_chart_label(target.name), p50.base * 1e3, p50.head * 1e3))
+    if not points:
+        return ""
+    labels = ", ".join(f'"{label}"' for label, _, _ in points)
+    top = max(max(b, h) for _, b, h in points) * 1.15
+    return "\n".join(
+        [
+            "xychart-beta",
+            '  title "Median latency per target, ms (bars: base, line: head)"',
+            f"  x-axis [{labels}]",
+            f'  y-axis "ms" 0 --> {top:.4g}',
+            f"  bar [{', '.join(f'{b:.4g}' for _, b, _ in points)}]",
+            f"  line [{', '.join(f'{h:.4g}' for _, _, h in points)}]",
+        ]
     )

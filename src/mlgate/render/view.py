@@ -6,7 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlgate.render import format as fmt
-from mlgate.render.efficiency_view import CostRow, cost_rows, energy_lines, graph_lines
+from mlgate.render.efficiency_view import (
+    CostRow,
+    cost_rows,
+    energy_lines,
+    graph_lines,
+    latency_chart,
+)
 from mlgate.results.schema import MetricResult, Results, TargetResult
 
 ICONS = {
@@ -189,6 +195,7 @@ class ReportView:
     eval_line: str
     graph: list[str]
     costs: list[CostRow]
+    chart: str  # Mermaid source, built from sanitised labels and numbers only; "" for none
 
 
 def report_view(results: Results) -> ReportView:
@@ -214,4 +221,5 @@ def report_view(results: Results) -> ReportView:
         eval_line=eval_line,
         graph=graph_lines(results.base, results.head),
         costs=cost_rows(results),
+        chart=latency_chart(results),
     )
