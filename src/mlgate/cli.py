@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -58,6 +59,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
 def _input_shape(text: str) -> tuple[str, list[int]]:
     name, sep, dims = text.partition("=")
     try:
@@ -107,6 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         metavar=("BASE.json", "HEAD.json"),
         help="also gate these `pytest --benchmark-json` results (base, head)",
+    )
+    cmp.add_argument(
+        "--waivers", type=Path, help="waivers file (default: mlgate-waivers.yml beside the config)"
+    )
+    cmp.add_argument(
+        "--today", type=_date, help="the date waivers expire against (default: today, UTC)"
     )
     cmp.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
     cmp.add_argument("--json", dest="json_out", type=Path, help="write the results JSON here")
@@ -240,6 +254,8 @@ def _run(args: argparse.Namespace) -> int:
                 budget_seconds=args.budget_seconds,
                 measure_memory=not args.no_memory,
                 pytest_benchmark=tuple(args.pytest_benchmark) if args.pytest_benchmark else None,
+                waivers_path=args.waivers,
+                today=args.today,
             ),
             progress,
         )

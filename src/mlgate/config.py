@@ -6,6 +6,7 @@ Errors name the file, the key and what is accepted, in one line. The published J
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mlgate.compare.metrics import ERROR_METRICS, METRICS, default_thresholds
 from mlgate.compare.thresholds import Threshold, ThresholdSyntaxError, parse_threshold
+from mlgate.compare.waivers import Waiver
 from mlgate.errors import ConfigError
 
 DEFAULT_CONFIG_NAME = "mlgate.yml"
@@ -337,3 +339,61 @@ def config_json_schema() -> dict[str, Any]:
     schema["$id"] = "https://github.com/org/ml-efficiency-gate/schemas/config.schema.json"
     schema["title"] = "mlgate.yml"
     return schema
+
+
+# ---- waivers (`mlgate-waivers.yml`) ------------------------------------------------------
+
+DEFAULT_WAIVERS_NAME = "mlgate-waivers.yml"
+
+
+class WaiverEntry(_Strict):
+    model: str = Field(description="model path or glob")
+    target: str = Field("*", description="target name or glob")
+    metric: str = Field(description="metric name or glob, e.g. latency.p50")
+    reason: Annotated[str, Field(min_length=3)] = Field(description="why it is accepted")
+    expires: datetime.date = Field(description="last day the waiver applies (YYYY-MM-DD)")
+
+
+def parse_waivers(text: str, source: str) -> list[Waiver]:
+    """A YAML list of waivers (or `{waivers: [...]}`); errors are one line naming the entry."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if isinstance(data, dict) and set(data) == {"waivers"}:
+        data = data["waivers"]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ConfigError(f"{source}: expected a list of waivers (model, target, metric, ...)")
+    waivers = []
+    for index, item in enumerate(data):
+        try:
+            entry = WaiverEntry.model_validate(item)
+        except ValidationError as exc:
+            raise ConfigError(f"{source}[{index}]: {describe_waiver_error(exc)}") from None
+        waivers.append(Waiver(entry.model, entry.target, entry.metric, entry.reason, entry.expires))
+    return waivers
+
+
+def describe_waiver_error(exc: ValidationError) -> str:
+    error = exc.errors(include_url=False)[0]
+    where = ".".join(str(part) for part in error["loc"]) or "(entry)"
+    if error["type"] == "extra_forbidden":
+        return f"unknown key '{where}'; accepted: {', '.join(WaiverEntry.model_fields)}"
+    return f"{where}: {str(error['msg']).removeprefix('Value error, ')}"
+
+
+def load_waivers(path: Path | None) -> list[Waiver]:
+    """Waivers from `path`; without one, ./mlgate-waivers.yml when present, else none."""
+    if path is None:
+        path = Path(DEFAULT_WAIVERS_NAME)
+        if not path.is_file():
+            return []
+    if not path.is_file():
+        raise ConfigError(f"waivers file not found: {path}")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the waivers file: {exc}") from None
+    return parse_waivers(text, str(path))

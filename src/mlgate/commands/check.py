@@ -5,6 +5,7 @@ works the same locally (`mlgate check --base main`). Orchestration only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,15 @@ from google.protobuf.message import DecodeError
 from mlgate import git
 from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
 from mlgate.compare.compare import run_verdict
-from mlgate.config import DEFAULT_CONFIG_NAME, Config, glob_matches, parse_config
+from mlgate.compare.waivers import Waiver
+from mlgate.config import (
+    DEFAULT_CONFIG_NAME,
+    DEFAULT_WAIVERS_NAME,
+    Config,
+    glob_matches,
+    parse_config,
+    parse_waivers,
+)
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import MlgateError
 from mlgate.model.load import external_locations
@@ -52,6 +61,7 @@ class CheckOptions:
     measure_memory: bool = True
     use_merge_base: bool = True
     context: RunContextInfo = field(default_factory=RunContextInfo)
+    today: dt.date | None = None  # for waiver expiry (default: today, UTC)
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,7 @@ def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutco
         with progress.step("finding changed models"):
             base_sha, head_sha = started.resolve_revisions()
             loaded = started.load_config(base_sha, head_sha)
+            started.waivers = started.load_waivers(base_sha, head_sha)
             changes = detect_changes(base_sha, head_sha, started.globs(loaded.config), options.repo)
         started.changes = changes
         for change in changes:
@@ -95,6 +106,7 @@ class _Run:
         self.changes: list[ModelChange] = []
         self.results: list[Results] = []
         self.notes: list[str] = []
+        self.waivers: tuple[Waiver, ...] = ()
         self.errors: list[str] = []
         self.first_error: Exception | None = None
         self.internal_error: Exception | None = None
@@ -141,6 +153,24 @@ class _Run:
         self.config_source = where
         return LoadedConfig(parse_config(text, where), options.repo, path)
 
+    def load_waivers(self, base: str, head: str) -> tuple[Waiver, ...]:
+        """`mlgate-waivers.yml` beside the config, from the same revision as the config."""
+        options = self.options
+        path = posixpath.join(posixpath.dirname(options.config_path), DEFAULT_WAIVERS_NAME)
+        if options.config_from == "worktree":
+            local = options.repo / path
+            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
+            return tuple(parse_waivers(text, path)) if text is not None else ()
+        rev = base if options.config_from == "base" else head
+        text = _text_at(rev, path, options.repo)
+        if options.config_from == "base" and _text_at(head, path, options.repo) != text:
+            self.notes.append(
+                f"{path} changes in this pull request; the base branch's waivers were used "
+                "(a pull request cannot waive its own regressions). The change takes effect "
+                "after merge."
+            )
+        return tuple(parse_waivers(text, f"{path} at {rev[:7]}")) if text is not None else ()
+
     def globs(self, config: Config) -> tuple[str, ...]:
         if self.options.model_globs:
             return self.options.model_globs
@@ -167,6 +197,8 @@ class _Run:
             loaded_config=loaded,
             git_dir=options.repo,
             label=change.path,
+            waivers=self.waivers,
+            today=options.today,
         )
         with progress.step(f"gating {change.path}"):
             results, error = run_compare(compare_options, progress)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import shlex
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 
 from mlgate.bench.energy import EnergySettings
@@ -27,7 +27,16 @@ from mlgate.compare.compare import (
 )
 from mlgate.compare.pytest_benchmark import compare_benchmarks, parse_benchmark_file
 from mlgate.compare.thresholds import Threshold
-from mlgate.config import Config, ModelConfig, TargetConfig, check_threshold, load_config
+from mlgate.compare.waivers import Waiver, apply_waivers
+from mlgate.config import (
+    DEFAULT_WAIVERS_NAME,
+    Config,
+    ModelConfig,
+    TargetConfig,
+    check_threshold,
+    load_config,
+    load_waivers,
+)
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import ConfigError, DataError, MlgateError, TargetError
 from mlgate.isolation import ChildChannel, ChildLimits, run_isolated
@@ -64,6 +73,9 @@ class CompareOptions:
     git_dir: Path | None = None  # where `REV:path` references are read from (default: cwd)
     label: str | None = None  # the model's name in reports (default: `head`)
     pytest_benchmark: tuple[Path, Path] | None = None  # base and head --benchmark-json files
+    waivers_path: Path | None = None  # default: mlgate-waivers.yml beside the config, if any
+    waivers: tuple[Waiver, ...] | None = None  # already read (the Action reads the base's)
+    today: datetime.date | None = None  # for waiver expiry (default: today, UTC)
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,7 @@ class _Partial:
     def finish(self, errors: list[str]) -> Results:
         return Results(
             schema_version=SCHEMA_VERSION,
-            created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            created_at=datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             verdict=overall_verdict(self.targets, errors),
             model=self.model,
             provenance=provenance(),
@@ -205,6 +217,9 @@ class _Plan:
     model: ModelConfig
     config: Config
     thresholds: dict[str, Threshold]
+    label: str  # the model's name, which waivers match
+    waivers: tuple[Waiver, ...] = ()
+    today: datetime.date = datetime.date.min
 
 
 def _latency_settings(config: Config, options: CompareOptions) -> LatencySettings:
@@ -277,7 +292,7 @@ def _run_target(
     result = dataclasses.replace(
         result, latency=paired.latency, energy=energy_info(plan.config, measured)
     )
-    return result, paired
+    return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
 
 
 def _eval_info(plan: _Plan, measured: PairResult) -> EvalInfo | None:
@@ -346,6 +361,9 @@ def _gate(
         model=model_config,
         config=config,
         thresholds=thresholds,
+        label=partial.model,
+        waivers=_waivers(options, data_root),
+        today=options.today or datetime.datetime.now(datetime.timezone.utc).date(),
     )
     extra = _pytest_benchmark(options, config, data_root, thresholds)
     if extra is not None:
@@ -357,6 +375,15 @@ def _gate(
         if measured is not None and partial.eval is None:
             partial.eval = _eval_info(plan, measured)
         publish(partial)
+
+
+def _waivers(options: CompareOptions, data_root: Path) -> tuple[Waiver, ...]:
+    if options.waivers is not None:
+        return options.waivers
+    path = options.waivers_path
+    if path is None and (data_root / DEFAULT_WAIVERS_NAME).is_file():
+        path = data_root / DEFAULT_WAIVERS_NAME
+    return tuple(load_waivers(path))
 
 
 def _pytest_benchmark(

@@ -19,6 +19,7 @@ ICONS = {
     "pass": "✅",
     "fail": "❌",
     "improved": "🟢",
+    "waived": "🟡",
     "inconclusive": "⚠️",
     "skipped": "➖",
     "error": "⚠️",
@@ -69,6 +70,7 @@ class TargetView:
     rows: list[MetricRow]
     failures: list[str]
     inconclusive: list[str]
+    waived: list[str]
     trust: list[str]
     notes: list[str]
     error: str | None
@@ -173,6 +175,11 @@ def target_view(target: TargetResult) -> TargetView:
             f"{label(m)} (could detect ≥{m.min_detectable_change:.1%})"
             for m in target.metrics
             if m.verdict == "inconclusive" and m.min_detectable_change is not None
+        ],
+        waived=[
+            f"{label(m)} ({m.note.split('; ')[-1]})"
+            for m in target.metrics
+            if m.verdict == "waived"
         ],
         trust=_trust_lines(target),
         notes=list(target.notes),

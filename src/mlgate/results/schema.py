@@ -9,7 +9,7 @@ from typing import Literal
 
 SCHEMA_VERSION = 2
 
-Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped"]
+Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
 TargetVerdict = Literal["pass", "fail", "skipped", "error"]
 OverallVerdict = Literal["pass", "fail", "error"]
 
