@@ -89,6 +89,41 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _add_check_arguments(parser: argparse.ArgumentParser, many_targets: bool = True) -> None:
+    """What `check` and `bench` share: revisions, models, config, outputs, settings."""
+    parser.add_argument(
+        "--base", required=True, help="base revision; compared at its merge-base with --head"
+    )
+    parser.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
+    parser.add_argument(
+        "--models",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="only models matching this glob (repeatable; default: the config's, else **/*.onnx)",
+    )
+    parser.add_argument("--config", default="mlgate.yml", help="config path in the repository")
+    parser.add_argument(
+        "--config-from",
+        choices=["worktree", "base", "head"],
+        default="worktree",
+        help="read the config from the work tree (default) or a revision",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("mlgate-results"), help="folder for run.json and results"
+    )
+    parser.add_argument("--comment", dest="comment_out", type=Path, help="write the comment here")
+    parser.add_argument(
+        "--threshold", action="append", type=_threshold, default=[], metavar="METRIC=THRESHOLD"
+    )
+    if many_targets:
+        parser.add_argument("--target", action="append", default=[], help="run only this target")
+    else:
+        parser.add_argument("--target", required=True, help="the one target this job measures")
+    parser.add_argument("--budget-seconds", type=_positive_float, help="latency budget per target")
+    parser.add_argument("--no-memory", action="store_true", help="skip peak-memory measurement")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mlgate", description="Gate model changes on accuracy, latency, memory and size."
@@ -148,34 +183,22 @@ def build_parser() -> argparse.ArgumentParser:
     chk = sub.add_parser(
         "check", help="gate every ONNX model that changed between two git revisions"
     )
-    chk.add_argument(
-        "--base", required=True, help="base revision; compared at its merge-base with --head"
-    )
-    chk.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
-    chk.add_argument(
-        "--models",
-        action="append",
-        default=[],
-        metavar="GLOB",
-        help="only models matching this glob (repeatable; default: the config's, else **/*.onnx)",
-    )
-    chk.add_argument("--config", default="mlgate.yml", help="config path in the repository")
-    chk.add_argument(
-        "--config-from",
-        choices=["worktree", "base", "head"],
-        default="worktree",
-        help="read the config from the work tree (default) or a revision",
-    )
-    chk.add_argument(
-        "--out", type=Path, default=Path("mlgate-results"), help="folder for run.json and results"
-    )
-    chk.add_argument("--comment", dest="comment_out", type=Path, help="write the comment here")
-    chk.add_argument(
-        "--threshold", action="append", type=_threshold, default=[], metavar="METRIC=THRESHOLD"
-    )
-    chk.add_argument("--target", action="append", default=[], help="run only this target")
-    chk.add_argument("--budget-seconds", type=_positive_float, help="latency budget per target")
-    chk.add_argument("--no-memory", action="store_true", help="skip peak-memory measurement")
+    _add_check_arguments(chk)
+
+    ben = sub.add_parser("bench", help="one matrix job: every changed model on one target")
+    _add_check_arguments(ben, many_targets=False)
+
+    pln = sub.add_parser("plan", help="print the GitHub matrix (targets) for the changed models")
+    pln.add_argument("--base", required=True, help="base revision (merge-base with --head)")
+    pln.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
+    pln.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml)")
+    pln.add_argument("--models", action="append", default=[], metavar="GLOB")
+
+    gat = sub.add_parser("gate", help="merge every target's results into one verdict and comment")
+    gat.add_argument("--results", type=Path, required=True, help="folder with the jobs' run.json")
+    gat.add_argument("--config", type=Path, help="config file: the targets to expect")
+    gat.add_argument("--comment", dest="comment_out", type=Path, help="write the comment here")
+    gat.add_argument("--out", type=Path, help="merged run.json (default: RESULTS/merged-run.json)")
 
     cal = sub.add_parser(
         "calibrate", help="measure A/A latency noise on this machine and suggest thresholds"
@@ -263,8 +286,24 @@ def _run(args: argparse.Namespace) -> int:
         for path in outcome.written:
             sys.stdout.write(f"wrote {path}\n")
         return outcome.exit_code
-    if args.command == "check":
+    if args.command in ("check", "bench"):
         return _check(args, progress)
+    if args.command == "plan":
+        from mlgate.commands.matrix import PlanOptions, plan, plan_json
+
+        matrix = plan(PlanOptions(args.base, args.head, Path(), args.config, tuple(args.models)))
+        if matrix["empty"]:
+            sys.stderr.write("mlgate: no model changed: nothing to gate (empty matrix)\n")
+        sys.stdout.write(plan_json(matrix))
+        return 0
+    if args.command == "gate":
+        from mlgate.commands.matrix import GateOptions, gate
+
+        gated = gate(GateOptions(args.results, args.config, args.comment_out, args.out))
+        sys.stdout.write(gated.summary)
+        for path in gated.written:
+            sys.stdout.write(f"wrote {path}\n")
+        return gated.exit_code
     if args.command == "export":
         from mlgate.commands.export import ExportOptions, export
 
@@ -323,23 +362,25 @@ def _run(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
     from mlgate.commands.check import CheckOptions, check
+    from mlgate.commands.matrix import bench
     from mlgate.render.environment import render_run_comment, render_run_summary
 
-    outcome = check(
-        CheckOptions(
-            base=args.base,
-            head=args.head,
-            results_dir=args.out,
-            model_globs=tuple(args.models),
-            config_path=args.config,
-            config_from=args.config_from,
-            thresholds=dict(args.threshold),
-            targets=tuple(args.target),
-            budget_seconds=args.budget_seconds,
-            measure_memory=not args.no_memory,
-        ),
-        progress,
+    options = CheckOptions(
+        base=args.base,
+        head=args.head,
+        results_dir=args.out,
+        model_globs=tuple(args.models),
+        config_path=args.config,
+        config_from=args.config_from,
+        thresholds=dict(args.threshold),
+        targets=tuple(args.target) if args.command == "check" else (),
+        budget_seconds=args.budget_seconds,
+        measure_memory=not args.no_memory,
     )
+    if args.command == "bench":
+        outcome = bench(options, args.target, progress)
+    else:
+        outcome = check(options, progress)
     sys.stdout.write(render_run_summary(outcome.report))
     if args.comment_out is not None:
         args.comment_out.write_text(render_run_comment(outcome.report), encoding="utf-8")

@@ -1,0 +1,104 @@
+"""The target matrix: `mlgate plan` (the GitHub matrix to run), `mlgate bench` (one matrix
+job: one target, every changed model) and `mlgate gate` (merge every job's results into one
+verdict and one comment). Orchestration only."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from mlgate.commands.check import CheckOptions, CheckOutcome, check, detect_changes
+from mlgate.config import Config, load_config
+from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
+from mlgate.git import merge_base, resolve_commit
+from mlgate.progress import Progress
+from mlgate.render.environment import render_run_comment, render_run_summary
+from mlgate.results.merge import ExpectedTarget, merge_runs
+from mlgate.results.schema import RunReport
+from mlgate.results.store import read_run, write_results
+
+RUN_FILE = "run.json"
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    base: str
+    head: str = "HEAD"
+    repo: Path = Path()
+    config: Path | None = None
+    model_globs: tuple[str, ...] = ()
+
+
+def plan(options: PlanOptions) -> dict[str, object]:
+    """{"include": [...], "models": [...], "empty": bool}: the matrix GitHub runs."""
+    config, _ = load_config(options.config)
+    head = resolve_commit(options.head, options.repo)
+    base = merge_base(resolve_commit(options.base, options.repo), head, options.repo)
+    globs = options.model_globs or tuple(m.path for m in config.models) or ("**/*.onnx",)
+    changes = [c for c in detect_changes(base, head, globs, options.repo) if c.gated]
+    include = [
+        {
+            "target": target.name,
+            "runs_on": target.runs_on,
+            "providers": list(target.providers),
+            "allow_missing": target.allow_missing,
+        }
+        for target in config.targets
+    ]
+    models = [c.path for c in changes]
+    return {
+        "include": include if models else [],
+        "models": models,
+        "empty": not models,
+        "base_sha": base,
+        "head_sha": head,
+    }
+
+
+def bench(options: CheckOptions, target: str, progress: Progress | None = None) -> CheckOutcome:
+    """One matrix job: every changed model on `target`; results under `results_dir/target`."""
+    return check(
+        replace(options, targets=(target,), results_dir=options.results_dir / target), progress
+    )
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    results_dir: Path
+    config: Path | None = None
+    comment_out: Path | None = None
+    out: Path | None = None  # the merged run.json (default: results_dir/merged-run.json)
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    exit_code: int
+    report: RunReport
+    summary: str
+    written: list[Path] = field(default_factory=list)
+
+
+def _expected(config: Config) -> list[ExpectedTarget]:
+    return [ExpectedTarget(t.name, tuple(t.providers), t.allow_missing) for t in config.targets]
+
+
+def gate(options: GateOptions) -> GateOutcome:
+    """Merge every `run.json` under `results_dir` (schema-validated, same commits), mark
+    missing targets, and write one report and one comment."""
+    config, _ = load_config(options.config)
+    out = options.out or options.results_dir / "merged-run.json"
+    files = sorted(p for p in options.results_dir.rglob(RUN_FILE) if p.resolve() != out.resolve())
+    reports = [(str(path), read_run(path)) for path in files]
+    merged = merge_runs(reports, _expected(config))
+    write_results(merged, out)
+    written = [out]
+    if options.comment_out is not None:
+        options.comment_out.write_text(render_run_comment(merged), encoding="utf-8")
+        written.append(options.comment_out)
+    code = {"fail": EXIT_REGRESSION, "error": EXIT_BAD_INPUT}.get(merged.verdict, EXIT_PASS)
+    return GateOutcome(code, merged, render_run_summary(merged), written)
+
+
+def plan_json(matrix: dict[str, object]) -> str:
+    return json.dumps(matrix, separators=(",", ":")) + "\n"
