@@ -259,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _print_outcome(text: str, written: Sequence[Path]) -> None:
+    sys.stdout.write(text)
+    for path in written:
+        sys.stdout.write(f"wrote {path}\n")
+
+
 def _run(args: argparse.Namespace) -> int:
     progress = _TerminalProgress()
     if args.command == "compare":
@@ -282,9 +288,7 @@ def _run(args: argparse.Namespace) -> int:
             ),
             progress,
         )
-        sys.stdout.write(outcome.summary)
-        for path in outcome.written:
-            sys.stdout.write(f"wrote {path}\n")
+        _print_outcome(outcome.summary, outcome.written)
         return outcome.exit_code
     if args.command in ("check", "bench"):
         return _check(args, progress)
@@ -300,17 +304,13 @@ def _run(args: argparse.Namespace) -> int:
         from mlgate.commands.matrix import GateOptions, gate
 
         gated = gate(GateOptions(args.results, args.config, args.comment_out, args.out))
-        sys.stdout.write(gated.summary)
-        for path in gated.written:
-            sys.stdout.write(f"wrote {path}\n")
+        _print_outcome(gated.summary, gated.written)
         return gated.exit_code
     if args.command == "export":
         from mlgate.commands.export import ExportOptions, export
 
         exported = export(ExportOptions(tuple(args.results), args.format, args.out))
-        sys.stdout.write(exported.text)
-        for path in exported.written:
-            sys.stdout.write(f"wrote {path}\n")
+        _print_outcome(exported.text, exported.written)
         return 0
     if args.command == "profile":
         from mlgate.commands.profile import ProfileOptions, profile
@@ -325,9 +325,7 @@ def _run(args: argparse.Namespace) -> int:
                     json_out=args.json_out,
                 )
             )
-        sys.stdout.write(profiled.summary)
-        for path in profiled.written:
-            sys.stdout.write(f"wrote {path}\n")
+        _print_outcome(profiled.summary, profiled.written)
         return 0
     if args.command == "calibrate":
         from mlgate.commands.calibrate import CalibrateOptions, calibrate
@@ -355,8 +353,7 @@ def _run(args: argparse.Namespace) -> int:
         f"\nThe demo PR {'fails' if result.compare.exit_code else 'passes'} the gate "
         f"(mlgate compare would exit {result.compare.exit_code}); the demo itself succeeded.\n"
     )
-    for path in result.compare.written:
-        sys.stdout.write(f"wrote {path}\n")
+    _print_outcome("", result.compare.written)
     return result.exit_code
 
 

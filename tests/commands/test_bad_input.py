@@ -56,6 +56,12 @@ def _symlink_out(tmp: Path) -> list[str]:
     return _compare(tmp, good_model(tmp), path)
 
 
+def _bad_waiver(tmp: Path) -> list[str]:
+    waivers = tmp / "mlgate-waivers.yml"
+    waivers.write_text("- {model: '*', metric: size, reason: accepted, expires: someday}\n")
+    return _compare(tmp, good_model(tmp), None, "--waivers", str(waivers))
+
+
 def _custom_domain(tmp: Path) -> list[str]:
     graph = helper.make_graph(
         [helper.make_node("Exfiltrate", ["x"], ["y"], domain="evil.ops")],
@@ -300,6 +306,20 @@ CASES: dict[str, tuple[Case, str]] = {
     "data-member-not-an-array": (
         lambda t: _npz_members(t, {"x.npy": b"#!/bin/sh\nrm -rf /\n"}),
         "member 'x.npy' is not a numpy array",
+    ),
+    # waivers and extra benchmarks
+    "waivers-file-missing": (
+        lambda t: _compare(t, good_model(t), None, "--waivers", str(t / "nope.yml")),
+        "waivers file not found",
+    ),
+    "waivers-bad-expiry": (_bad_waiver, "mlgate-waivers.yml[0]: expires"),
+    "usage-bad-today": (
+        lambda t: _compare(t, good_model(t), None, "--today", "next tuesday"),
+        "is not a date (YYYY-MM-DD)",
+    ),
+    "pytest-benchmark-file-missing": (
+        lambda t: _compare(t, good_model(t), None, "--pytest-benchmark", "b.json", "h.json"),
+        "pytest-benchmark file not found: b.json",
     ),
     # hostile models (refused before the runtime or an allocation)
     "model-custom-op-domain": (_custom_domain, "custom op domain 'evil.ops' (Exfiltrate)"),

@@ -120,33 +120,42 @@ class _Run:
         self.context = replace(self.context, base_sha=base, head_sha=head)
         return base, head
 
+    def read_gate_file(
+        self, path: str, base: str, head: str, changed_note: str
+    ) -> tuple[str | None, str]:
+        """A file that configures the gate (config, waivers), from the work tree or the
+        chosen revision, and where it came from; when read from the base and the pull
+        request changes it, `changed_note` is added to the run's notes."""
+        options = self.options
+        if options.config_from == "worktree":
+            local = options.repo / path
+            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
+            return text, path
+        rev = base if options.config_from == "base" else head
+        text = _text_at(rev, path, options.repo)
+        if options.config_from == "base" and _text_at(head, path, options.repo) != text:
+            self.notes.append(f"{path} changes in this pull request; {changed_note}")
+        return text, f"{path} at {options.config_from} {rev[:7]}"
+
     def load_config(self, base: str, head: str) -> LoadedConfig:
         """The config from the chosen revision; a PR that adds or edits it gets a note."""
         options = self.options
         path = options.config_path
-        text: str | None
-        if options.config_from == "worktree":
-            local = options.repo / path
-            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
-            where = path
-        else:
-            rev = base if options.config_from == "base" else head
-            text = _text_at(rev, path, options.repo)
-            where = f"{path} at {options.config_from} {rev[:7]}"
-            if options.config_from == "base" and options.thresholds:
-                self.notes.append(
-                    "thresholds were overridden by command-line or workflow input ("
-                    + ", ".join(f"{k}: {v}" for k, v in options.thresholds.items())
-                    + "); on pull_request events GitHub runs the workflow file of the pull "
-                    "request, so such overrides are PR-controlled: keep binding thresholds in "
-                    f"{path} (read from the base branch)"
-                )
-            if options.config_from == "base" and _text_at(head, path, options.repo) != text:
-                self.notes.append(
-                    f"{path} changes in this pull request; the gate used the base branch's "
-                    "version (a pull request cannot change its own gate). "
-                    "The change takes effect after merge."
-                )
+        if options.config_from == "base" and options.thresholds:
+            self.notes.append(
+                "thresholds were overridden by command-line or workflow input ("
+                + ", ".join(f"{k}: {v}" for k, v in options.thresholds.items())
+                + "); on pull_request events GitHub runs the workflow file of the pull "
+                "request, so such overrides are PR-controlled: keep binding thresholds in "
+                f"{path} (read from the base branch)"
+            )
+        text, where = self.read_gate_file(
+            path,
+            base,
+            head,
+            "the gate used the base branch's version (a pull request cannot change its own "
+            "gate). The change takes effect after merge.",
+        )
         if text is None:
             self.config_source = "defaults"
             return LoadedConfig(Config(), options.repo)
@@ -155,21 +164,15 @@ class _Run:
 
     def load_waivers(self, base: str, head: str) -> tuple[Waiver, ...]:
         """`mlgate-waivers.yml` beside the config, from the same revision as the config."""
-        options = self.options
-        path = posixpath.join(posixpath.dirname(options.config_path), DEFAULT_WAIVERS_NAME)
-        if options.config_from == "worktree":
-            local = options.repo / path
-            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
-            return tuple(parse_waivers(text, path)) if text is not None else ()
-        rev = base if options.config_from == "base" else head
-        text = _text_at(rev, path, options.repo)
-        if options.config_from == "base" and _text_at(head, path, options.repo) != text:
-            self.notes.append(
-                f"{path} changes in this pull request; the base branch's waivers were used "
-                "(a pull request cannot waive its own regressions). The change takes effect "
-                "after merge."
-            )
-        return tuple(parse_waivers(text, f"{path} at {rev[:7]}")) if text is not None else ()
+        path = posixpath.join(posixpath.dirname(self.options.config_path), DEFAULT_WAIVERS_NAME)
+        text, where = self.read_gate_file(
+            path,
+            base,
+            head,
+            "the base branch's waivers were used (a pull request cannot waive its own "
+            "regressions). The change takes effect after merge.",
+        )
+        return tuple(parse_waivers(text, where)) if text is not None else ()
 
     def globs(self, config: Config) -> tuple[str, ...]:
         if self.options.model_globs:

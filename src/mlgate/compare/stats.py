@@ -238,9 +238,8 @@ def paired_mean_ratio(
         return None
     logs = np.log(head / base)
     mean = float(np.mean(logs))
-    sem = float(np.std(logs, ddof=1) / np.sqrt(logs.size))
-    spread = float(scipy_stats.t.ppf(0.5 + confidence / 2, logs.size - 1)) * sem
-    if sem == 0:
+    spread = t_half_width(logs, confidence) or 0.0
+    if spread == 0:
         p_value = 1.0 if mean == 0 else 0.0
     else:
         p_value = float(scipy_stats.ttest_1samp(logs, 0.0).pvalue)

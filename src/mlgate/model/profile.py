@@ -76,11 +76,7 @@ def profile_model(proto: onnx.ModelProto) -> StaticProfile:
     for tensor in iter_tensors(proto.graph):
         count = _element_count(tensor)
         params += count
-        try:
-            itemsize = onnx.helper.tensor_dtype_to_np_dtype(tensor.data_type).itemsize
-        except (KeyError, TypeError, ValueError):
-            itemsize = 0
-        by_dtype[_dtype_name(tensor.data_type)] += count * itemsize
+        by_dtype[_dtype_name(tensor.data_type)] += count * itemsize(tensor.data_type)
     ops: Counter[str] = Counter()
     for graph in iter_graphs(proto.graph):
         for node in graph.node:
@@ -98,7 +94,8 @@ def profile_model(proto: onnx.ModelProto) -> StaticProfile:
     )
 
 
-def _itemsize(elem_type: int) -> int:
+def itemsize(elem_type: int) -> int:
+    """Bytes per element of an onnx element type (0 where it has no fixed size)."""
     try:
         return onnx.helper.tensor_dtype_to_np_dtype(elem_type).itemsize
     except (KeyError, TypeError, ValueError):
@@ -117,7 +114,7 @@ def _activation_bytes(graph: onnx.GraphProto, shapes: dict[str, TensorShape]) ->
         if known is None or known.shape is None:
             unsized.add(name)
             return 0
-        return int(np.prod(known.shape, dtype=np.int64)) * _itemsize(known.dtype)
+        return int(np.prod(known.shape, dtype=np.int64)) * itemsize(known.dtype)
 
     for node in graph.node:
         if node.op_type == "Constant":

@@ -11,6 +11,7 @@ import onnx
 
 from mlgate.errors import ModelError
 from mlgate.model.load import iter_graphs
+from mlgate.model.profile import itemsize
 from mlgate.results.schema import TensorSpec
 
 # Domains onnxruntime implements itself; anything else needs a custom-op library.
@@ -36,12 +37,10 @@ def check_domains(proto: onnx.ModelProto, display: str, allowed: Iterable[str] =
 
 
 def _itemsize(dtype: str) -> int:
-    name = {"float": "float32", "double": "float64", "bool": "bool_", "string": "object"}.get(
-        dtype, dtype
-    )
+    """Bytes per element of a signature dtype name ("float", "int64"); 8 when unknown."""
     try:
-        return np.dtype(name).itemsize
-    except TypeError:
+        return itemsize(onnx.TensorProto.DataType.Value(dtype.upper())) or 8
+    except ValueError:
         return 8
 
 
