@@ -20,7 +20,14 @@ from mlgate.action import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("docs/workflows/*.yml")])
+WORKFLOWS = sorted(
+    [
+        *ROOT.glob(".github/workflows/*.yml"),
+        *ROOT.glob("docs/workflows/*.yml"),
+        *(p for p in ROOT.glob("examples/**/*.yml") if p.name != "mlgate.yml"),
+    ]
+)
+REUSABLE = ROOT / ".github" / "workflows" / "model-gate.yml"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -166,3 +173,99 @@ def test_dockerfile_installs_replayed_in_a_fresh_virtualenv_give_a_working_entry
         cwd=tmp_path,
     )
     assert imported.returncode == 0, imported.stderr
+
+
+# ---- the reusable workflow and its callers ----------------------------------------------------
+
+
+def _load(path: Path) -> dict:
+    document = yaml.safe_load(path.read_text())
+    document["on"] = document.pop(True, document.get("on"))  # YAML 1.1 reads `on` as True
+    return document
+
+
+def _run_lines(workflow: dict) -> list[str]:
+    """Every shell line of every `run:` step, continuation lines joined."""
+    lines = []
+    for job in workflow["jobs"].values():
+        for step in job.get("steps", []):
+            lines += step.get("run", "").replace("\\\n", " ").splitlines()
+    return [line.strip() for line in lines if line.strip()]
+
+
+def test_every_mlgate_command_in_the_workflows_parses_with_this_cli():
+    from mlgate.cli import build_parser
+
+    commands = [
+        line
+        for path in WORKFLOWS
+        for line in _run_lines(_load(path))
+        if line.startswith("mlgate ") and line != "mlgate --version"
+    ]
+    assert len(commands) >= 3
+    for line in commands:
+        words = shlex.split(re.sub(r"\$\{(\w+):\+[^}]*\}", "", line))[1:]
+        words = [re.sub(r"\$\{?(\w+)\}?", r"x-\1", w) for w in words]
+        build_parser().parse_args(words)  # raises (exit 2) on an unknown or missing option
+
+
+def test_reusable_workflow_plans_benches_every_target_and_merges_even_after_a_crash():
+    workflow = _load(REUSABLE)
+    call = workflow["on"]["workflow_call"]
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["plan", "bench", "gate", "history"]
+    bench = jobs["bench"]
+    assert bench["strategy"]["matrix"] == "${{ fromJSON(needs.plan.outputs.matrix) }}"
+    assert bench["strategy"]["fail-fast"] is False  # one target's failure never hides another's
+    assert bench["runs-on"] == "${{ matrix.runs_on }}"
+    assert jobs["gate"]["if"].startswith("always()")  # a crashed target is reported missing
+    merge = next(s for s in jobs["gate"]["steps"] if s.get("id") == "merge")
+    assert merge["run"] == "mlgate-action"
+    action_inputs = set(yaml.safe_load((ROOT / "action.yml").read_text())["inputs"])
+    given = {k.removeprefix("INPUT_").lower() for k in merge["env"] if k.startswith("INPUT_")}
+    assert given <= action_inputs
+    assert merge["env"]["INPUT_MODE"] == "merge"
+    assert read_inputs({"INPUT_MODE": merge["env"]["INPUT_MODE"]}).mode == "merge"
+    uploads = [s for s in bench["steps"] if "upload-artifact" in s.get("uses", "")]
+    assert uploads
+    assert uploads[0]["if"] == "always()"
+    assert "contents: write" not in yaml.safe_dump(jobs["gate"].get("permissions", {}))
+    assert jobs["history"]["permissions"] == {"contents": "write"}
+    # the pins the jobs install follow this package and its onnxruntime
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert call["inputs"]["install"]["default"] == f"ml-efficiency-gate=={project['version']}"
+    runtime = next(
+        d for d in project["dependencies"] if d.startswith("onnxruntime==") and ">=" in d
+    )
+    version = runtime.split(";")[0].removeprefix("onnxruntime==")
+    assert call["inputs"]["gpu_runtime"]["default"] == f"onnxruntime-gpu=={version}"
+
+
+@pytest.mark.parametrize(
+    "caller",
+    sorted(p for p in ROOT.glob("examples/**/*.yml") if p.name != "mlgate.yml"),
+    ids=lambda p: str(p.relative_to(ROOT / "examples")),
+)
+def test_example_callers_pass_only_declared_inputs(caller):
+    declared = set(_load(REUSABLE)["on"]["workflow_call"]["inputs"])
+    for job in _load(caller)["jobs"].values():
+        if "model-gate.yml" in job.get("uses", ""):
+            assert job["uses"].startswith("org/ml-efficiency-gate/.github/workflows/")
+            assert set(job.get("with", {})) <= declared
+            assert job["permissions"]["pull-requests"] == "write"
+
+
+def test_the_example_config_is_valid_and_names_three_targets():
+    from mlgate.config import parse_config
+
+    config = parse_config((ROOT / "examples" / "mlgate.yml").read_text(), "examples/mlgate.yml")
+    assert [t.name for t in config.targets] == ["x86", "arm", "gpu"]
+    assert config.targets[2].allow_missing
+
+
+def test_self_test_runs_this_action_and_this_reusable_workflow():
+    workflow = _load(ROOT / ".github" / "workflows" / "self-test.yml")
+    steps = workflow["jobs"]["action"]["steps"]
+    assert any(s.get("uses") == "./" for s in steps)
+    assert workflow["jobs"]["matrix"]["uses"] == "./.github/workflows/model-gate.yml"
+    assert workflow["jobs"]["matrix"]["with"]["install"] == "."

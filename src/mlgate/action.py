@@ -21,7 +21,7 @@ from mlgate.github.publish import GitHubApi
 from mlgate.github.retry import RetryPolicy
 
 _CHOICES = {
-    "mode": ("gate", "publish"),
+    "mode": ("gate", "publish", "merge"),
     "comment_mode": ("changes", "always", "off"),
     "fail_on": ("regression", "error", "never"),
 }
@@ -139,6 +139,10 @@ def run(env: Mapping[str, str]) -> ActionOutcome:
         from mlgate.commands.publish import publish
 
         return publish(inputs, context, _files(env), api_factory(env))
+    if inputs.mode == "merge":
+        from mlgate.commands.merge_action import merge
+
+        return merge(inputs, context, _files(env), api_factory(env))
     from mlgate.commands.action import gate
 
     return gate(inputs, context, _files(env), api_factory(env))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -193,12 +194,27 @@ def build_parser() -> argparse.ArgumentParser:
     pln.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
     pln.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml)")
     pln.add_argument("--models", action="append", default=[], metavar="GLOB")
+    pln.add_argument(
+        "--github-output",
+        action="store_true",
+        help="also write step outputs `matrix` (for strategy.matrix), `empty` and `models` "
+        "to $GITHUB_OUTPUT",
+    )
 
     gat = sub.add_parser("gate", help="merge every target's results into one verdict and comment")
     gat.add_argument("--results", type=Path, required=True, help="folder with the jobs' run.json")
     gat.add_argument("--config", type=Path, help="config file: the targets to expect")
     gat.add_argument("--comment", dest="comment_out", type=Path, help="write the comment here")
     gat.add_argument("--out", type=Path, help="merged run.json (default: RESULTS/merged-run.json)")
+
+    his = sub.add_parser("history", help="main-branch history of results (orphan branch)")
+    his_sub = his.add_subparsers(dest="history_command", required=True, parser_class=_Parser)
+    rec = his_sub.add_parser(
+        "record", help="commit the results of a run on main to the history branch"
+    )
+    rec.add_argument("--results", type=Path, required=True, help="folder with run.json files")
+    rec.add_argument("--config", type=Path, help="config file: its history.branch")
+    rec.add_argument("--branch", help="history branch (default: the config's, mlgate-history)")
 
     cal = sub.add_parser(
         "calibrate", help="measure A/A latency noise on this machine and suggest thresholds"
@@ -296,6 +312,13 @@ def _run(args: argparse.Namespace) -> int:
         from mlgate.commands.matrix import PlanOptions, plan, plan_json
 
         matrix = plan(PlanOptions(args.base, args.head, Path(), args.config, tuple(args.models)))
+        if args.github_output:
+            from mlgate.commands.matrix import step_outputs
+            from mlgate.github import runner
+
+            if not os.environ.get("GITHUB_OUTPUT"):
+                raise UsageError("--github-output: $GITHUB_OUTPUT is not set (not in a workflow)")
+            runner.write_outputs(Path(os.environ["GITHUB_OUTPUT"]), step_outputs(matrix))
         if matrix["empty"]:
             sys.stderr.write("mlgate: no model changed: nothing to gate (empty matrix)\n")
         sys.stdout.write(plan_json(matrix))
@@ -306,6 +329,14 @@ def _run(args: argparse.Namespace) -> int:
         gated = gate(GateOptions(args.results, args.config, args.comment_out, args.out))
         _print_outcome(gated.summary, gated.written)
         return gated.exit_code
+    if args.command == "history":
+        from mlgate.commands.history import record
+        from mlgate.config import load_config
+
+        branch = args.branch or load_config(args.config)[0].history.branch
+        recorded = record(args.results, branch, Path())
+        sys.stdout.write(recorded.summary())
+        return 0
     if args.command == "export":
         from mlgate.commands.export import ExportOptions, export
 

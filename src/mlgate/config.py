@@ -134,6 +134,16 @@ class PytestBenchmarkConfig(_Strict):
     head: str = Field(description="the same for the head")
 
 
+class HistoryConfig(_Strict):
+    branch: str = Field(
+        "mlgate-history",
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+        description="the orphan branch `mlgate history record` writes main's results to; "
+        "pull requests show the last results stored there for the base model",
+    )
+    show: bool = Field(True, description="show the last results on main in the comment")
+
+
 class Config(_Strict):
     version: Literal[1] = 1
     models: list[ModelConfig] = Field(default_factory=list)
@@ -150,6 +160,7 @@ class Config(_Strict):
     pytest_benchmark: PytestBenchmarkConfig | None = Field(
         None, description="extra benchmarks to gate (e.g. pre- and post-processing)"
     )
+    history: HistoryConfig = HistoryConfig()
 
     @field_validator("thresholds")
     @classmethod

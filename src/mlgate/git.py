@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +15,21 @@ from mlgate.errors import GitError
 _REV_PATH = re.compile(r"^(?P<rev>[^:\s][^:]*?):(?P<path>[^:].*)$")
 
 
-def run_git(*args: str, cwd: Path | None = None) -> bytes:
+def run_git(
+    *args: str,
+    cwd: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> bytes:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, check=False, timeout=120
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            check=False,
+            timeout=120,
+            env={**os.environ, **env} if env else None,
         )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
@@ -158,3 +170,46 @@ def file_exists(rev: str, path: str, cwd: Path | None = None) -> bool:
     except GitError:
         return False
     return True
+
+
+def find_ref(names: tuple[str, ...], cwd: Path | None = None) -> str | None:
+    """The first of `names` that names a commit here, as a full SHA."""
+    for name in names:
+        if has_commit(name, cwd):
+            return run_git("rev-parse", f"{name}^{{commit}}", cwd=cwd).decode().strip()
+    return None
+
+
+def commit_files(
+    branch: str, files: dict[str, bytes], message: str, cwd: Path | None = None
+) -> str:
+    """Add or replace `files` on `branch` (created as an orphan branch if missing) in one
+    commit, without touching the work tree or the index; returns the new commit's SHA."""
+    ref = f"refs/heads/{branch}"
+    parent = find_ref((ref,), cwd)
+    with tempfile.TemporaryDirectory(prefix="mlgate-index-") as tmp:
+        env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+        if parent:
+            run_git("read-tree", parent, cwd=cwd, env=env)
+        for path, data in sorted(files.items()):
+            blob = run_git("hash-object", "-w", "--stdin", cwd=cwd, stdin=data).decode().strip()
+            run_git(
+                "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", cwd=cwd, env=env
+            )
+        tree = run_git("write-tree", cwd=cwd, env=env).decode().strip()
+    identity = {
+        "GIT_AUTHOR_NAME": os.environ.get("GIT_AUTHOR_NAME", "mlgate"),
+        "GIT_AUTHOR_EMAIL": os.environ.get("GIT_AUTHOR_EMAIL", "mlgate@users.noreply.github.com"),
+        "GIT_COMMITTER_NAME": os.environ.get("GIT_COMMITTER_NAME", "mlgate"),
+        "GIT_COMMITTER_EMAIL": os.environ.get(
+            "GIT_COMMITTER_EMAIL", "mlgate@users.noreply.github.com"
+        ),
+    }
+    parents = ("-p", parent) if parent else ()
+    commit = (
+        run_git("commit-tree", tree, *parents, "-m", message, cwd=cwd, env=identity)
+        .decode()
+        .strip()
+    )
+    run_git("update-ref", ref, commit, *((parent,) if parent else ("",)), cwd=cwd)
+    return commit

@@ -68,7 +68,7 @@ def test_estimated_energy_cost_and_carbon_with_their_methods(tmp_path, capsys, m
     assert "| energy / inference (estimated) |" in comment
     assert "| energy / inference (proxy) |" in comment
     assert "Energy estimated from CPU time × 10 W/core (no meter on this runner)" in comment
-    assert "Cost and carbon per million inferences" in comment
+    assert "Across targets: latency, energy, cost and carbon per million inferences" in comment
     assert "+4 MatMul, +4 Relu" in comment  # the graph diff
     assert "energy / inference (estimated)" in out
 

@@ -28,7 +28,7 @@ CommentMode = Literal["changes", "always", "off"]
 
 @dataclass(frozen=True)
 class ActionInputs:
-    mode: Literal["gate", "publish"] = "gate"
+    mode: Literal["gate", "publish", "merge"] = "gate"
     config: str = "mlgate.yml"
     models: tuple[str, ...] = ()
     base_ref: str = ""
@@ -71,7 +71,7 @@ def exit_code_for(outcome: CheckOutcome, fail_on: checks.FailOn) -> int:
     return EXIT_PASS if fail_on == "never" else outcome.exit_code
 
 
-def _context_info(context: RunContext, base: str, head: str) -> RunContextInfo:
+def context_info(context: RunContext, base: str, head: str) -> RunContextInfo:
     pr = context.pull_request
     return RunContextInfo(
         repository=context.repository,
@@ -128,7 +128,7 @@ def gate(
             targets=inputs.targets,
             budget_seconds=inputs.budget_seconds,
             use_merge_base=context.event in PULL_REQUEST_EVENTS or bool(inputs.base_ref),
-            context=_context_info(context, base, head),
+            context=context_info(context, base, head),
         ),
         progress,
     )
@@ -140,6 +140,22 @@ def gate(
         report=report,
         error=outcome.error,
     )
+    return report_everywhere(result, results_dir, inputs, context, files, api_factory)
+
+
+def report_everywhere(
+    result: ActionOutcome,
+    results_dir: Path,
+    inputs: ActionInputs,
+    context: RunContext,
+    files: RunnerFiles,
+    api_factory: ApiFactory,
+) -> ActionOutcome:
+    """comment.md and the job summary first, then the comment and check run (or, with a
+    read-only token, annotations only), then the step outputs."""
+    report = result.report
+    assert report is not None
+    workspace = context.workspace.resolve()
     try:
         template = base_template(report, inputs.template, workspace, result.log)
         body = render_run_comment(report, COMMENT_LIMIT, context.run_url, template)

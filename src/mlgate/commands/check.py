@@ -18,6 +18,7 @@ from google.protobuf.message import DecodeError
 
 from mlgate import git
 from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
+from mlgate.commands.history import git_reader, history_ref
 from mlgate.compare.compare import run_verdict
 from mlgate.compare.waivers import Waiver
 from mlgate.config import (
@@ -32,6 +33,7 @@ from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PASS, EXIT_
 from mlgate.errors import MlgateError
 from mlgate.model.load import external_locations
 from mlgate.progress import NoProgress, Progress
+from mlgate.results.history import attach_history
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     ModelChange,
@@ -90,6 +92,7 @@ def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutco
         for change in changes:
             if change.gated:
                 started.gate_model(change, base_sha, head_sha, loaded, progress)
+        started.attach_history(loaded.config)
     except MlgateError as exc:
         started.errors.append(" ".join(str(exc).split()))
         started.first_error = started.first_error or exc
@@ -209,6 +212,19 @@ class _Run:
         if error is not None and not isinstance(error, MlgateError):
             self.internal_error = self.internal_error or error
         self.first_error = self.first_error or error
+
+    def attach_history(self, config: Config) -> None:
+        """The last results on main for each base model, from the history branch if this
+        checkout has it (a note, never an error, when it cannot be read)."""
+        if not config.history.show or not self.results:
+            return
+        ref = history_ref(config.history.branch, self.options.repo)
+        if ref is None:
+            return
+        try:
+            self.results = attach_history(self.results, git_reader(ref, self.options.repo))
+        except MlgateError as exc:
+            self.notes.append(f"main-branch history not shown: {exc}")
 
     def report(self) -> RunReport:
         return RunReport(

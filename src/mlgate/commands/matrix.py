@@ -11,6 +11,7 @@ from pathlib import Path
 from mlgate.commands.check import CheckOptions, CheckOutcome, check, detect_changes
 from mlgate.config import Config, load_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
+from mlgate.errors import DataError
 from mlgate.git import merge_base, resolve_commit
 from mlgate.progress import Progress
 from mlgate.render.environment import render_run_comment, render_run_summary
@@ -69,6 +70,7 @@ class GateOptions:
     config: Path | None = None
     comment_out: Path | None = None
     out: Path | None = None  # the merged run.json (default: results_dir/merged-run.json)
+    loaded_config: Config | None = None  # instead of `config` (the Action: the base's)
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,13 @@ def _expected(config: Config) -> list[ExpectedTarget]:
 def gate(options: GateOptions) -> GateOutcome:
     """Merge every `run.json` under `results_dir` (schema-validated, same commits), mark
     missing targets, and write one report and one comment."""
-    config, _ = load_config(options.config)
+    config = options.loaded_config or load_config(options.config)[0]
     out = options.out or options.results_dir / "merged-run.json"
+    if not options.results_dir.is_dir():
+        raise DataError(
+            f"results folder {options.results_dir} does not exist: download the matrix jobs' "
+            "artifacts into it (actions/download-artifact)"
+        )
     files = sorted(p for p in options.results_dir.rglob(RUN_FILE) if p.resolve() != out.resolve())
     reports = [(str(path), read_run(path)) for path in files]
     merged = merge_runs(reports, _expected(config))
@@ -102,3 +109,12 @@ def gate(options: GateOptions) -> GateOutcome:
 
 def plan_json(matrix: dict[str, object]) -> str:
     return json.dumps(matrix, separators=(",", ":")) + "\n"
+
+
+def step_outputs(matrix: dict[str, object]) -> dict[str, str]:
+    """`matrix` holds only `include` (any other key would become a matrix dimension)."""
+    return {
+        "matrix": json.dumps({"include": matrix["include"]}, separators=(",", ":")),
+        "empty": "true" if matrix["empty"] else "false",
+        "models": json.dumps(matrix["models"], separators=(",", ":")),
+    }

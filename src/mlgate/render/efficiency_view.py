@@ -15,7 +15,11 @@ _MINUS = "−"
 
 @dataclass(frozen=True)
 class CostRow:
+    """One target in the cross-target table: base → head (change) of each figure."""
+
     target: str
+    latency: str  # median latency
+    energy: str  # measured or estimated energy per inference, else the proxy
     cost: str  # "$0.14 → $0.16 (+12%)"
     carbon: str
     basis: str  # what the numbers were computed from
@@ -85,14 +89,30 @@ def _metric_pair(metric: MetricResult | None) -> str:
 
 
 def cost_rows(results: Results) -> list[CostRow]:
+    """The cross-target table: shown when there is more than one target to set side by
+    side, or a cost or carbon figure to show."""
     rows = []
+    priced = False
     for target in results.targets:
+        latency = _metric(target, "latency.p50")
+        energy = _metric(target, "energy") or _metric(target, "energy_proxy")
         cost, carbon = _metric(target, "cost"), _metric(target, "carbon")
-        if cost is None and carbon is None:
+        if all(m is None for m in (latency, energy, cost, carbon)):
             continue
-        basis = "; ".join(m.source for m in (cost, carbon) if m is not None and m.source)
-        rows.append(CostRow(target.name, _metric_pair(cost), _metric_pair(carbon), basis))
-    return rows
+        priced = priced or cost is not None or carbon is not None
+        sources = [f"energy: {energy.source}"] if energy is not None and energy.source else []
+        sources += [m.source for m in (cost, carbon) if m is not None and m.source]
+        rows.append(
+            CostRow(
+                target.name,
+                _metric_pair(latency),
+                _metric_pair(energy),
+                _metric_pair(cost),
+                _metric_pair(carbon),
+                "; ".join(sources),
+            )
+        )
+    return rows if priced or len(rows) > 1 else []
 
 
 def energy_lines(target: TargetResult) -> list[str]:

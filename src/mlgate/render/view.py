@@ -74,6 +74,7 @@ class TargetView:
     trust: list[str]
     notes: list[str]
     error: str | None
+    history: str = ""  # the last results on main for the base model, for context
 
 
 def label(metric: MetricResult) -> str:
@@ -184,6 +185,30 @@ def target_view(target: TargetResult) -> TargetView:
         trust=_trust_lines(target),
         notes=list(target.notes),
         error=target.error,
+        history=history_line(target),
+    )
+
+
+_HISTORY_METRICS = ("latency.p50", "accuracy", "energy", "energy_proxy", "memory.peak", "size")
+
+
+def history_line(target: TargetResult) -> str:
+    """ "Last on main (abc1234, 2026-11-20, same machine): median latency 1.2 ms · …"."""
+    entry = target.history
+    if entry is None:
+        return ""
+    units = {m.name: m.unit for m in target.metrics}
+    parts = [
+        f"{LABELS.get(name, name)}{' (proxy)' if name == 'energy_proxy' else ''} "
+        f"{fmt.value(units.get(name, ''), entry.metrics[name])}"
+        for name in _HISTORY_METRICS
+        if name in entry.metrics
+    ]
+    where = "same machine" if entry.same_machine else "another machine or runtime"
+    return (
+        f"Last on main ({entry.commit[:7]}, {entry.recorded_at[:10]}, {where}): "
+        + " · ".join(parts)
+        + ". For context only: the verdict compares base and head measured here."
     )
 
 

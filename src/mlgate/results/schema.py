@@ -140,6 +140,20 @@ class EnergyInfo:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """The last results recorded on the main branch for the base model on this target
+    (`mlgate history record`): context for the comment, never used for the verdict."""
+
+    commit: str
+    recorded_at: str
+    metrics: dict[str, float]  # metric name -> the value measured there
+    same_machine: bool  # recorded under the same target fingerprint (machine, runtime)
+    fingerprint: str
+    run_url: str = ""
+    eval_sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class TargetResult:
     name: str
     providers: list[str]
@@ -150,6 +164,7 @@ class TargetResult:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     energy: EnergyInfo | None = None
+    history: HistoryEntry | None = None
 
 
 @dataclass(frozen=True)
