@@ -139,6 +139,59 @@ class EnergyInfo:
     note: str = ""
 
 
+VariantStatus = Literal[
+    "recommended", "faster", "screened", "not faster", "slower", "rejected", "failed", "skipped"
+]
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One re-optimized variant of the head model, against the original on this target.
+    `speedup` is original median latency / variant median latency (> 1: faster)."""
+
+    name: str
+    passes: list[str]
+    status: VariantStatus
+    reason: str = ""
+    size_bytes: int | None = None
+    speedup: float | None = None
+    speedup_ci: tuple[float, float] | None = None
+    accuracy_change: float | None = None  # variant - original, in the task metric's unit
+    cosine: float | None = None
+    max_abs_diff: float | None = None
+    top1_agreement: float | None = None
+    build_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class OptimizationDrift:
+    """The same recipe (onnxruntime's extended graph optimization for this target) on base
+    and head: fused ops, node counts and where the nodes ran."""
+
+    recipe: str
+    base_fused: dict[str, int]
+    head_fused: dict[str, int]
+    base_nodes: int
+    head_nodes: int
+    base_placement: dict[str, int] = field(default_factory=dict)  # provider -> nodes
+    head_placement: dict[str, int] = field(default_factory=dict)
+    lost: list[str] = field(default_factory=list)  # one line per lost fusion or placement
+
+
+@dataclass(frozen=True)
+class OptimizationInfo:
+    """The variant search for the head model on this target."""
+
+    variants: list[VariantResult]
+    recommended: str | None
+    seconds: float
+    budget_seconds: float
+    fidelity_rule: str
+    not_tried: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    drift: OptimizationDrift | None = None
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """The last results recorded on the main branch for the base model on this target
@@ -165,6 +218,7 @@ class TargetResult:
     error: str | None = None
     energy: EnergyInfo | None = None
     history: HistoryEntry | None = None
+    optimization: OptimizationInfo | None = None
 
 
 @dataclass(frozen=True)

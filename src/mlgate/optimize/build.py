@@ -1,0 +1,136 @@
+"""Build one variant: apply a recipe's passes in order, each in a fresh file, in a child
+process with a time limit. A pass that raises is recorded with its error and the search goes
+on; a pass that hangs is killed; a pass that silently changes nothing is reported as such."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Literal
+
+import onnx
+
+from mlgate.optimize.passes import Pass, PassContext, effect, op_counts
+
+_PRELOAD = ["mlgate.optimize.passes", "onnxruntime.quantization"]
+QUANTIZING = ("dynamic-", "static-", "fp16")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A named pipeline of passes."""
+
+    name: str
+    passes: tuple[Pass, ...]
+
+    @property
+    def pass_names(self) -> list[str]:
+        return [p.name for p in self.passes]
+
+
+@dataclass(frozen=True)
+class Built:
+    status: Literal["built", "skipped", "failed"]
+    path: Path | None
+    reason: str = ""
+    seconds: float = 0.0
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    return " ".join(text.split())[:limit]
+
+
+def apply_recipe(source: Path, destination: Path, recipe: Recipe, context: PassContext) -> str:
+    """Run the passes; returns "" when built, else the reason it was skipped."""
+    with tempfile.TemporaryDirectory(prefix="mlgate-pass-") as tmp:
+        current = source
+        for index, step in enumerate(recipe.passes):
+            before = onnx.load(str(current), load_external_data=False)
+            reason = step.supports(before, context)
+            if reason:
+                return f"{step.name}: {reason}"
+            out = Path(tmp) / f"{index}.onnx"
+            step.apply(current, out, context)
+            if not out.is_file():
+                return f"{step.name}: wrote no model"
+            if step.name.startswith(QUANTIZING):
+                after = onnx.load(str(out), load_external_data=False)
+                if (no_op := effect(before, after)) is not None:
+                    return f"{step.name}: {no_op}"
+            current = out
+        if current == source:
+            return "empty recipe"
+        shutil.copyfile(current, destination)
+    return ""
+
+
+def _quiet() -> None:
+    """The quantizer and optimizers log and print freely; the child's output goes nowhere."""
+    logging.getLogger().setLevel(logging.ERROR)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+
+
+def _child(
+    sender: Connection, source: Path, destination: Path, recipe: Recipe, context: PassContext
+) -> None:
+    _quiet()
+    try:
+        reason = apply_recipe(source, destination, recipe, context)
+        sender.send(("skipped", reason) if reason else ("built", ""))
+    except BaseException as exc:  # a pass's own failure: recorded, not raised
+        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+        where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+        sender.send(("failed", _one_line(f"{type(exc).__name__}: {exc}") + where))
+    finally:
+        sender.close()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return context
+
+
+def build(
+    source: Path, destination: Path, recipe: Recipe, context: PassContext, timeout: float
+) -> Built:
+    started = time.monotonic()
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    process = _context().Process(
+        target=_child, args=(sender, source, destination, recipe, context), daemon=False
+    )
+    process.start()
+    sender.close()
+    message: tuple[str, str] | None = None
+    if receiver.poll(timeout):
+        try:
+            message = receiver.recv()
+        except EOFError:
+            message = None
+    process.join(1.0 if message is not None else 0.1)
+    if process.is_alive():
+        process.kill()
+        process.join()
+    seconds = time.monotonic() - started
+    if message is None:
+        if seconds >= timeout:
+            return Built("failed", None, f"timed out after {timeout:.0f} s (killed)", seconds)
+        return Built("failed", None, f"the pass crashed (exit {process.exitcode})", seconds)
+    status, reason = message
+    if status == "built":
+        return Built("built", destination, "", seconds)
+    return Built(status, None, reason, seconds)  # type: ignore[arg-type]
+
+
+def nodes_by_type(path: Path) -> dict[str, int]:
+    return dict(op_counts(onnx.load(str(path), load_external_data=False)))

@@ -1,0 +1,462 @@
+"""Search for the fastest variant of a model within the accuracy budget, on one target.
+
+1. Build each recipe's variant in a child process (time limit per build).
+2. Fidelity against the original on the eval inputs: task metric, max abs diff, cosine, top-1
+   agreement; a variant outside the budget is rejected with the number that rejected it.
+3. Screen: a short interleaved A/B against the original; clearly slower variants are pruned.
+4. Final: the best screened variants get a full interleaved A/B (fresh session pairs per
+   segment, segment-resampled interval). The recommendation is the fastest of those that is
+   clearly faster (the whole interval of the speedup above 1) and at least `min_speedup`.
+   "No variant beats the original" is a valid answer.
+
+Static int8 is tuned by coordinate descent over format, calibration method, per-channel,
+activation type and pre-processing, starting from the setting that won most often in an
+exhaustive sweep (benchmarks/optimizer_sweep.py); each step keeps the faster setting.
+Everything stays within a time budget; what was not tried is listed."""
+
+from __future__ import annotations
+
+import dataclasses
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from mlgate.bench.accuracy import Output, collect_outputs, fidelity, pick_output, task_metric
+from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
+from mlgate.bench.latency import LatencySettings, measure_interleaved
+from mlgate.bench.session import Session, Target, open_session
+from mlgate.compare.stats import clustered_ratios
+from mlgate.errors import MlgateError
+from mlgate.model.profile import index_bounds
+from mlgate.optimize.build import Built, Recipe, build
+from mlgate.optimize.passes import (
+    DynamicInt8,
+    Float16,
+    OnnxOptimizer,
+    OpsetUpgrade,
+    OrtGraph,
+    PassContext,
+    QuantPreprocess,
+    StaticInt8,
+    TransformerFusion,
+    opset,
+)
+from mlgate.results.schema import VariantResult
+
+MAX_CALIBRATION_EXAMPLES = 64
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The accuracy budget a variant must stay within, against the original model."""
+
+    min_cosine: float = 0.99
+    max_accuracy_drop: float = 0.005  # fraction: 0.005 = 0.5 points
+    min_top1_agreement: float | None = None
+    max_relative_diff: float | None = 0.5  # max abs diff / the original's value range
+
+    def describe(self) -> str:
+        parts = [f"cosine ≥ {self.min_cosine:g}", f"accuracy drop ≤ {self.max_accuracy_drop:.1%}"]
+        if self.min_top1_agreement is not None:
+            parts.append(f"top-1 agreement ≥ {self.min_top1_agreement:.1%}")
+        if self.max_relative_diff is not None:
+            parts.append(f"max abs diff ≤ {self.max_relative_diff:g} × output range")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    budget_seconds: float = 300.0
+    build_timeout_seconds: float = 120.0
+    screen_seconds: float = 3.0
+    final_seconds: float = 10.0
+    finalists: int = 2
+    min_speedup: float = 1.0
+    confidence: float = 0.95
+    tune_static: bool = True
+
+
+@dataclass(frozen=True)
+class SearchInput:
+    path: Path
+    display: str
+    target: Target
+    eval_data: EvalData | None
+    metric: str
+    output: str | None
+    batch_size: int | None
+    input_shapes: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass
+class SearchOutcome:
+    variants: list[VariantResult]
+    recommended: str | None
+    seconds: float
+    not_tried: list[str]
+    notes: list[str]
+    best_path: Path | None = None
+
+
+@dataclass
+class _Candidate:
+    recipe: Recipe
+    path: Path
+    result: VariantResult
+    screen_ratio: float = float("inf")
+
+
+# ---- inputs ----------------------------------------------------------------------------------
+
+
+def _feeds(session: Session, job: SearchInput) -> tuple[list[Batch], list[dict[str, np.ndarray]]]:
+    """Eval batches for fidelity, and per-example feeds for calibration."""
+    if job.eval_data is None:
+        model = onnx.load(str(job.path), load_external_data=False)
+        feeds = synthetic_feeds(session.inputs, job.input_shapes, job.display, index_bounds(model))
+        return [Batch(feeds, None)], [feeds]
+    batches = make_batches(job.eval_data, session.inputs, job.batch_size, job.display)
+    try:
+        singles = make_batches(job.eval_data, session.inputs, 1, job.display)
+    except MlgateError:
+        singles = batches
+    return batches, [b.feeds for b in singles[:MAX_CALIBRATION_EXAMPLES]]
+
+
+def _space(model: onnx.ModelProto) -> tuple[list[Recipe], list[Recipe]]:
+    """(recipes tried before the static-int8 tuning, recipes tried after it)."""
+    upgrade = (OpsetUpgrade(),) if opset(model) < 13 else ()
+    first = [
+        Recipe("ort-extended", (OrtGraph("extended"),)),
+        Recipe("dynamic-int8", (*upgrade, DynamicInt8("int8"))),
+    ]
+    later = [
+        Recipe("fp16", (Float16(),)),
+        Recipe("transformer-fusion", (TransformerFusion(),)),
+        Recipe("onnxoptimizer", (OnnxOptimizer(),)),
+        Recipe("dynamic-uint8", (*upgrade, DynamicInt8("uint8"))),
+        Recipe("ort-basic", (OrtGraph("basic"),)),
+    ]
+    return first, later
+
+
+def static_recipe(model: onnx.ModelProto, setting: StaticInt8, preprocess: bool) -> Recipe:
+    upgrade = (OpsetUpgrade(),) if opset(model) < 13 else ()
+    pre = (QuantPreprocess(),) if preprocess else ()
+    name = setting.name + ("+preprocess" if preprocess else "")
+    return Recipe(name, (*upgrade, *pre, setting))
+
+
+STATIC_START = (StaticInt8("qoperator", "uint8", True, "entropy"), True)
+STATIC_AXES: list[Callable[[StaticInt8, bool], list[tuple[StaticInt8, bool]]]] = [
+    lambda s, p: [(dataclasses.replace(s, format="qdq"), p)],
+    lambda s, p: [(dataclasses.replace(s, calibration=c), p) for c in ("percentile", "minmax")],
+    lambda s, p: [(dataclasses.replace(s, per_channel=False), p)],
+    lambda s, p: [(dataclasses.replace(s, activations="int8"), p)],
+    lambda s, p: [(s, not p)],
+]
+
+
+# ---- one variant ------------------------------------------------------------------------------
+
+
+def _outputs(path: Path, job: SearchInput, batches: list[Batch]) -> list[Output]:
+    session = open_session(path, job.target, job.display)
+    return collect_outputs(session, batches)
+
+
+def _relative_diff(original: list[Output], variant: list[Output]) -> float | None:
+    worst = None
+    for o, v in zip(original, variant, strict=False):
+        a, b = o.joined(), v.joined()
+        if a.shape != b.shape or a.dtype.kind != "f" or b.dtype.kind != "f" or not a.size:
+            continue
+        spread = float(np.max(a) - np.min(a)) or 1.0
+        value = float(np.max(np.abs(a.astype(np.float64) - b))) / spread
+        worst = value if worst is None else max(worst, value)
+    return worst
+
+
+def _judge_fidelity(
+    original: list[Output], variant: list[Output], job: SearchInput, budget: Budget,
+    labels: np.ndarray | None,
+) -> tuple[dict[str, float | None], str]:  # fmt: skip
+    """The fidelity numbers, and the reason for rejection ("" within budget)."""
+    numbers = fidelity(original, variant, job.output)
+    found: dict[str, float | None] = {
+        "cosine": numbers.cosine,
+        "max_abs_diff": numbers.max_abs_diff,
+        "top1_agreement": numbers.top1_agreement,
+        "accuracy_change": None,
+    }
+    if labels is not None and job.metric not in ("fidelity",):
+        before = task_metric(job.metric, pick_output(original, job.output, job.display), labels)
+        after = task_metric(job.metric, pick_output(variant, job.output, job.display), labels)
+        found["accuracy_change"] = after - before
+        lower_better = job.metric in ("mse", "mae")
+        drop = (after - before) / (abs(before) or 1.0) if lower_better else before - after
+        if drop > budget.max_accuracy_drop:
+            what = f"{job.metric} {after:.4g} vs {before:.4g}"
+            return found, f"accuracy: {what} (budget {budget.max_accuracy_drop:.1%} drop)"
+    if numbers.cosine is not None and numbers.cosine < budget.min_cosine:
+        return found, f"cosine {numbers.cosine:.4f} < {budget.min_cosine:g}"
+    if (
+        budget.min_top1_agreement is not None
+        and numbers.top1_agreement is not None
+        and numbers.top1_agreement < budget.min_top1_agreement
+    ):
+        return found, f"top-1 agreement {numbers.top1_agreement:.1%}"
+    relative = _relative_diff(original, variant)
+    limit = budget.max_relative_diff
+    if limit is not None and relative is not None and relative > limit:
+        return found, (
+            f"max abs diff {numbers.max_abs_diff:.3g} is {relative:.0%} of the output's "
+            "range: local disagreement a mean cosine hides"
+        )
+    return found, ""
+
+
+def _ab(
+    original: Path, variant: Path, job: SearchInput, feeds: dict[str, np.ndarray], seconds: float,
+    segments: int, confidence: float,
+) -> tuple[float, float, float]:  # fmt: skip
+    """Median latency ratio variant/original with its interval (interleaved A/B)."""
+
+    def make(segment: int):  # type: ignore[no-untyped-def]
+        pair = [(original, "original"), (variant, "variant")]
+        order = pair if segment % 2 == 0 else pair[::-1]
+        opened = {label: open_session(p, job.target, job.display).runner(feeds) for p, label
+                  in order}  # fmt: skip
+        return opened["original"], opened["variant"]
+
+    settings = LatencySettings(
+        budget_seconds=seconds,
+        min_seconds=seconds,
+        warmup_seconds=min(0.5, seconds / 6),
+        segment_seconds=max(seconds / segments, 0.05),
+        min_segments=segments,
+    )
+    samples = measure_interleaved(make, settings, lambda *_: False)
+    (estimate,) = clustered_ratios(
+        samples.base, samples.head, samples.segment, (0.5,), confidence, n_resamples=500
+    )
+    return estimate.ratio, estimate.low, estimate.high
+
+
+def _speedup(ratio: float, low: float, high: float) -> tuple[float, tuple[float, float]]:
+    return 1.0 / ratio, (1.0 / high, 1.0 / low)
+
+
+# ---- the search ------------------------------------------------------------------------------
+
+
+class _Search:
+    def __init__(
+        self, job: SearchInput, budget: Budget, settings: SearchSettings, workdir: Path
+    ) -> None:
+        self.job, self.budget, self.settings, self.workdir = job, budget, settings, workdir
+        self.started = time.monotonic()
+        self.deadline = self.started + settings.budget_seconds
+        self.variants: list[VariantResult] = []
+        self.candidates: list[_Candidate] = []
+        self.not_tried: list[str] = []
+        self.notes: list[str] = []
+        self.count = 0
+        session = open_session(job.path, job.target, job.display)
+        self.batches, calibration = _feeds(session, job)
+        self.labels = _labels(job, self.batches)
+        self.original = collect_outputs(session, self.batches)
+        self.timing_feeds = self.batches[0].feeds
+        self.context = PassContext(tuple(job.target.providers), calibration)
+        self.model = onnx.load(str(job.path), load_external_data=False)
+        if job.eval_data is None:
+            self.notes.append(
+                "no eval data: fidelity and calibration use seeded synthetic inputs; give "
+                "eval data for a meaningful int8 calibration"
+            )
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def record(self, result: VariantResult) -> VariantResult:
+        self.variants.append(result)
+        return result
+
+    def try_recipe(self, recipe: Recipe) -> _Candidate | None:
+        """Build, check fidelity, screen. A candidate if it is not clearly slower."""
+        if self.remaining() < self.settings.screen_seconds + 1:
+            self.not_tried.append(recipe.name)
+            return None
+        if any(v.name == recipe.name for v in self.variants):
+            return next((c for c in self.candidates if c.recipe.name == recipe.name), None)
+        self.count += 1
+        path = self.workdir / f"variant-{self.count}.onnx"
+        timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
+        built: Built = build(self.job.path, path, recipe, self.context, timeout)
+        base = VariantResult(recipe.name, recipe.pass_names, "skipped", build_seconds=round(
+            built.seconds, 2))  # fmt: skip
+        if built.status != "built":
+            status = "failed" if built.status == "failed" else "skipped"
+            self.record(dataclasses.replace(base, status=status, reason=built.reason))
+            return None
+        result = dataclasses.replace(base, size_bytes=path.stat().st_size)
+        try:
+            variant_out = _outputs(path, self.job, self.batches)
+        except MlgateError as exc:
+            self.record(dataclasses.replace(result, status="failed", reason=str(exc)[:300]))
+            return None
+        numbers, rejection = _judge_fidelity(
+            self.original, variant_out, self.job, self.budget, self.labels
+        )
+        result = dataclasses.replace(
+            result,
+            cosine=_round(numbers["cosine"]),
+            max_abs_diff=_round(numbers["max_abs_diff"]),
+            top1_agreement=_round(numbers["top1_agreement"]),
+            accuracy_change=_round(numbers["accuracy_change"]),
+        )
+        if rejection:
+            self.record(dataclasses.replace(result, status="rejected", reason=rejection))
+            return None
+        ratio, low, high = _ab(
+            self.job.path, path, self.job, self.timing_feeds,
+            min(self.settings.screen_seconds, max(self.remaining() - 0.5, 0.5)), 4,
+            self.settings.confidence,
+        )  # fmt: skip
+        speedup, interval = _speedup(ratio, low, high)
+        result = dataclasses.replace(result, speedup=_round(speedup), speedup_ci=_pair(interval))
+        if low > 1.0:
+            self.record(dataclasses.replace(result, status="slower", reason="screening A/B"))
+            return None
+        candidate = _Candidate(recipe, path, self.record(result), ratio)
+        self.candidates.append(candidate)
+        return candidate
+
+    def tune_static(self) -> None:
+        setting, preprocess = STATIC_START
+        best = self.try_recipe(static_recipe(self.model, setting, preprocess))
+        for axis in STATIC_AXES:
+            for option, pre in axis(setting, preprocess):
+                found = self.try_recipe(static_recipe(self.model, option, pre))
+                if found is not None and (best is None or found.screen_ratio < best.screen_ratio):
+                    best, setting, preprocess = found, option, pre
+
+    def finals(self) -> str | None:
+        ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
+        finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
+        best: tuple[float, _Candidate] | None = None
+        for candidate in finalists:
+            seconds = min(self.settings.final_seconds, self.remaining())
+            if seconds < 1.0:
+                self.notes.append(f"{candidate.recipe.name}: no time left for the final A/B")
+                continue
+            ratio, low, high = _ab(
+                self.job.path, candidate.path, self.job, self.timing_feeds, seconds, 8,
+                self.settings.confidence,
+            )  # fmt: skip
+            speedup, interval = _speedup(ratio, low, high)
+            clear = interval[0] > 1.0 and speedup >= self.settings.min_speedup
+            index = self.variants.index(candidate.result)
+            candidate.result = self.variants[index] = dataclasses.replace(
+                candidate.result,
+                speedup=_round(speedup),
+                speedup_ci=_pair(interval),
+                status="faster" if clear else "not faster",
+                reason="" if clear else "the interval includes no speedup",
+            )
+            if clear and (best is None or speedup > best[0]):
+                best = (speedup, candidate)
+        for c in ranked:
+            if c not in finalists and c.result.status == "skipped":
+                index = self.variants.index(c.result)
+                faster = c.screen_ratio < 1.0
+                self.variants[index] = dataclasses.replace(
+                    c.result,
+                    status="screened" if faster else "not faster",
+                    reason="short A/B only: slower than the finalists" if faster
+                    else "the screening A/B found no speedup",
+                )  # fmt: skip
+        if best is None:
+            return None
+        winner = best[1]
+        index = self.variants.index(winner.result)
+        self.variants[index] = dataclasses.replace(winner.result, status="recommended")
+        return winner.recipe.name
+
+
+def _labels(job: SearchInput, batches: list[Batch]) -> np.ndarray | None:
+    if job.eval_data is None or job.eval_data.labels is None:
+        return None
+    return job.eval_data.labels
+
+
+def _round(value: float | None, digits: int = 6) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def _pair(pair: tuple[float, float]) -> tuple[float, float]:
+    return (round(pair[0], 4), round(pair[1], 4))
+
+
+def search(
+    job: SearchInput,
+    budget: Budget = Budget(),
+    settings: SearchSettings = SearchSettings(),
+    out_dir: Path | None = None,
+) -> SearchOutcome:
+    """Every recipe of the space, in order, within the time budget."""
+    with tempfile.TemporaryDirectory(prefix="mlgate-optimize-") as tmp:
+        run = _Search(job, budget, settings, Path(tmp))
+        first, later = _space(run.model)
+        for recipe in first:
+            run.try_recipe(recipe)
+        if settings.tune_static:
+            run.tune_static()
+        for recipe in later:
+            run.try_recipe(recipe)
+        recommended = run.finals()
+        best_path = None
+        if recommended is not None and out_dir is not None:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            winner = next(c for c in run.candidates if c.recipe.name == recommended)
+            best_path = out_dir / f"{job.path.stem}.{_slug(recommended)}.onnx"
+            best_path.write_bytes(winner.path.read_bytes())
+        return SearchOutcome(
+            variants=run.variants,
+            recommended=recommended,
+            seconds=round(time.monotonic() - run.started, 2),
+            not_tried=run.not_tried,
+            notes=run.notes,
+            best_path=best_path,
+        )
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def recipe_names(model: onnx.ModelProto) -> Iterator[str]:
+    first, later = _space(model)
+    yield from (r.name for r in first)
+    setting, pre = STATIC_START
+    yield static_recipe(model, setting, pre).name
+    yield from (r.name for r in later)
+
+
+def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:
+    """The exhaustive space (for the sweep benchmark): every static setting, every recipe."""
+    first, later = _space(model)
+    statics = [
+        static_recipe(model, StaticInt8(fmt, act, channel, method), pre)  # type: ignore[arg-type]
+        for fmt in ("qdq", "qoperator")
+        for act in ("uint8", "int8")
+        for channel in (True, False)
+        for method in ("minmax", "entropy", "percentile")
+        for pre in (True, False)
+    ]
+    return [*first, *statics, *later]
