@@ -123,6 +123,9 @@ def _add_check_arguments(parser: argparse.ArgumentParser, many_targets: bool = T
         parser.add_argument("--target", required=True, help="the one target this job measures")
     parser.add_argument("--budget-seconds", type=_positive_float, help="latency budget per target")
     parser.add_argument("--no-memory", action="store_true", help="skip peak-memory measurement")
+    parser.add_argument(
+        "--no-optimize", action="store_true", help="skip the search for a faster variant"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -179,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp.add_argument(
         "--no-memory", action="store_true", help="skip the peak-memory child processes"
+    )
+    cmp.add_argument(
+        "--no-optimize", action="store_true", help="skip the search for a faster variant"
     )
 
     chk = sub.add_parser(
@@ -254,6 +260,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     prf.add_argument("--json", dest="json_out", type=Path, help="write the profile JSON here")
 
+    opt = sub.add_parser(
+        "optimize", help="find the fastest variant of a model within the accuracy budget"
+    )
+    opt.add_argument("model", help="model: a path, or REV:path read from git")
+    opt.add_argument("--data", type=Path, help="eval data .npz (fidelity and calibration)")
+    opt.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml if present)")
+    opt.add_argument("--target", help="configured target to optimize for (default: the first)")
+    opt.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mlgate-optimized"),
+        help="folder for the recommended model and its provenance record",
+    )
+    opt.add_argument("--json", dest="json_out", type=Path, help="write the search JSON here")
+    opt.add_argument(
+        "--budget-seconds", type=_positive_float, help="time for the search (default 300)"
+    )
+
     exp = sub.add_parser("export", help="results in other tools' formats (dashboards, CSV)")
     exp.add_argument("results", nargs="+", type=Path, help="results or run.json files")
     exp.add_argument(
@@ -298,6 +322,7 @@ def _run(args: argparse.Namespace) -> int:
                 targets=tuple(args.target),
                 budget_seconds=args.budget_seconds,
                 measure_memory=not args.no_memory,
+                optimize=not args.no_optimize,
                 pytest_benchmark=tuple(args.pytest_benchmark) if args.pytest_benchmark else None,
                 waivers_path=args.waivers,
                 today=args.today,
@@ -336,6 +361,23 @@ def _run(args: argparse.Namespace) -> int:
         branch = args.branch or load_config(args.config)[0].history.branch
         recorded = record(args.results, branch, Path())
         sys.stdout.write(recorded.summary())
+        return 0
+    if args.command == "optimize":
+        from mlgate.commands.optimize import OptimizeOptions, optimize
+
+        with progress.step("searching for a faster variant"):
+            optimized = optimize(
+                OptimizeOptions(
+                    model=args.model,
+                    data=args.data,
+                    config=args.config,
+                    target=args.target,
+                    out_dir=args.out,
+                    json_out=args.json_out,
+                    budget_seconds=args.budget_seconds,
+                )
+            )
+        _print_outcome(optimized.summary, optimized.written)
         return 0
     if args.command == "export":
         from mlgate.commands.export import ExportOptions, export
@@ -404,6 +446,7 @@ def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
         targets=tuple(args.target) if args.command == "check" else (),
         budget_seconds=args.budget_seconds,
         measure_memory=not args.no_memory,
+        optimize=not args.no_optimize,
     )
     if args.command == "bench":
         outcome = bench(options, args.target, progress)

@@ -93,6 +93,37 @@ class LatencyConfig(_Strict):
     max_pairs: Annotated[int, Field(ge=64)] = 200_000
 
 
+class OptimizeConfig(_Strict):
+    enabled: bool = Field(True, description="search for a faster variant of each head model")
+    budget_seconds: Annotated[float, Field(gt=0)] = Field(
+        300.0, description="time for the whole search, per model and target"
+    )
+    build_timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+        120.0, description="one variant's passes; a build still running is stopped"
+    )
+    screen_seconds: Annotated[float, Field(gt=0)] = Field(
+        3.0, description="short A/B per variant; clearly slower variants stop here"
+    )
+    final_seconds: Annotated[float, Field(gt=0)] = Field(
+        10.0, description="full A/B of each finalist against the original"
+    )
+    min_speedup: Annotated[float, Field(ge=1)] = Field(
+        1.0, description="recommend only at least this speedup (and its interval above 1)"
+    )
+    min_cosine: Annotated[float, Field(ge=-1, le=1)] = Field(
+        0.99, description="fidelity: worst output cosine against the original"
+    )
+    max_accuracy_drop: Annotated[float, Field(ge=0)] = Field(
+        0.5, description="fidelity: task-metric drop in points (relative % for mse/mae)"
+    )
+    max_relative_diff: Annotated[float, Field(gt=0)] | None = Field(
+        0.5, description="fidelity: max abs diff over the original's output range (null: off)"
+    )
+    drift: Literal["warn", "fail", "off"] = Field(
+        "warn", description="a head that loses a fusion or placement the base had"
+    )
+
+
 class EnergyConfig(_Strict):
     measure: bool = Field(True, description="measure energy where a meter (RAPL, NVML) exists")
     window_seconds: Annotated[float, Field(gt=0, le=60)] = Field(
@@ -161,6 +192,7 @@ class Config(_Strict):
         None, description="extra benchmarks to gate (e.g. pre- and post-processing)"
     )
     history: HistoryConfig = HistoryConfig()
+    optimize: OptimizeConfig = OptimizeConfig()
 
     @field_validator("thresholds")
     @classmethod

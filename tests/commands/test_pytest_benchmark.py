@@ -75,7 +75,7 @@ def test_a_real_slowdown_fails_the_gate_and_the_unchanged_benchmark_passes(
     assert slow["change"] > 1.0  # three sorts instead of one
     assert slow["threshold"] == "+10%"
     assert same["verdict"] in ("pass", "inconclusive", "improved")
-    assert abs(same["change"]) < 0.5
+    assert abs(same["change"]) < 0.75  # unchanged code: far from the slow one (> +100%)
     assert extra["verdict"] == "fail"
     assert code == 1
     comment = Path("c.md").read_text()

@@ -173,6 +173,7 @@ class Runner:
             "MLGATE_API_BACKOFF_SECONDS": "0.01",
             "MLGATE_API_ATTEMPTS": "10",
             "INPUT_GITHUB_TOKEN": "write-token",
+            "MLGATE_OPTIMIZE": os.environ.get("MLGATE_OPTIMIZE", "1"),
         }
         for name, value in self.inputs.items():
             env[f"INPUT_{name.upper()}"] = value

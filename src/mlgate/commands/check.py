@@ -61,6 +61,7 @@ class CheckOptions:
     targets: tuple[str, ...] = ()
     budget_seconds: float | None = None
     measure_memory: bool = True
+    optimize: bool = True
     use_merge_base: bool = True
     context: RunContextInfo = field(default_factory=RunContextInfo)
     today: dt.date | None = None  # for waiver expiry (default: today, UTC)
@@ -200,6 +201,7 @@ class _Run:
             targets=options.targets,
             budget_seconds=options.budget_seconds,
             measure_memory=options.measure_memory,
+            optimize=options.optimize,
             loaded_config=loaded,
             git_dir=options.repo,
             label=change.path,

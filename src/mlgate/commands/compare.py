@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import shlex
 import tempfile
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from mlgate.compare.compare import (
     latency_stop_rule,
     overall_verdict,
 )
+from mlgate.compare.optimization import apply_optimization
 from mlgate.compare.pytest_benchmark import compare_benchmarks, parse_benchmark_file
 from mlgate.compare.thresholds import Threshold
 from mlgate.compare.waivers import Waiver, apply_waivers
@@ -45,6 +47,7 @@ from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
 from mlgate.model.safety import check_declared_memory, check_domains
 from mlgate.model.shapes import resolve_input_shapes
+from mlgate.optimize.run import OptimizeJob, optimize_target
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
 from mlgate.results.schema import (
@@ -69,6 +72,7 @@ class CompareOptions:
     targets: tuple[str, ...] = ()
     budget_seconds: float | None = None
     measure_memory: bool = True
+    optimize: bool = True  # the variant search (also off with MLGATE_OPTIMIZE=0)
     loaded_config: LoadedConfig | None = None  # already read (the Action reads the base's)
     git_dir: Path | None = None  # where `REV:path` references are read from (default: cwd)
     label: str | None = None  # the model's name in reports (default: `head`)
@@ -235,6 +239,11 @@ def _latency_settings(config: Config, options: CompareOptions) -> LatencySetting
     )
 
 
+def optimizer_allowed() -> bool:
+    """`MLGATE_OPTIMIZE=0` turns the variant search off for every run (e.g. in test suites)."""
+    return os.environ.get("MLGATE_OPTIMIZE", "1").strip().lower() not in ("0", "off", "false")
+
+
 def _skipped(target: Target, reason: str) -> TargetResult:
     return TargetResult(
         name=target.name,
@@ -292,6 +301,22 @@ def _run_target(
     result = dataclasses.replace(
         result, latency=paired.latency, energy=energy_info(plan.config, measured)
     )
+    if plan.config.optimize.enabled and options.optimize and optimizer_allowed():
+        with progress.step(f"{target.name}: searching for a faster variant of the head model"):
+            info = optimize_target(
+                OptimizeJob(
+                    base=plan.base,
+                    head=plan.head,
+                    target=target,
+                    eval_data=plan.data,
+                    metric=eval_config.metric,
+                    output=eval_config.output,
+                    batch_size=eval_config.batch_size,
+                    input_shapes=dict(plan.model.inputs),
+                    config=plan.config.optimize,
+                )
+            )
+        result = apply_optimization(result, info, plan.config.optimize.drift)
     return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
 
 

@@ -48,7 +48,13 @@ def _one_line(text: str, limit: int = 300) -> str:
     return " ".join(text.split())[:limit]
 
 
-def apply_recipe(source: Path, destination: Path, recipe: Recipe, context: PassContext) -> str:
+def apply_recipe(
+    source: Path,
+    destination: Path,
+    recipe: Recipe,
+    context: PassContext,
+    require_change: bool = True,
+) -> str:
     """Run the passes; returns "" when built, else the reason it was skipped."""
     with tempfile.TemporaryDirectory(prefix="mlgate-pass-") as tmp:
         current = source
@@ -68,6 +74,10 @@ def apply_recipe(source: Path, destination: Path, recipe: Recipe, context: PassC
             current = out
         if current == source:
             return "empty recipe"
+        original = onnx.load(str(source), load_external_data=False)
+        after = onnx.load(str(current), load_external_data=False)
+        if require_change and effect(original, after) is not None:
+            return "the recipe left the graph unchanged: nothing to measure"
         shutil.copyfile(current, destination)
     return ""
 
@@ -81,11 +91,16 @@ def _quiet() -> None:
 
 
 def _child(
-    sender: Connection, source: Path, destination: Path, recipe: Recipe, context: PassContext
+    sender: Connection,
+    source: Path,
+    destination: Path,
+    recipe: Recipe,
+    context: PassContext,
+    require_change: bool,
 ) -> None:
     _quiet()
     try:
-        reason = apply_recipe(source, destination, recipe, context)
+        reason = apply_recipe(source, destination, recipe, context, require_change)
         sender.send(("skipped", reason) if reason else ("built", ""))
     except BaseException as exc:  # a pass's own failure: recorded, not raised
         last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
@@ -102,12 +117,19 @@ def _context() -> multiprocessing.context.BaseContext:
 
 
 def build(
-    source: Path, destination: Path, recipe: Recipe, context: PassContext, timeout: float
+    source: Path,
+    destination: Path,
+    recipe: Recipe,
+    context: PassContext,
+    timeout: float,
+    require_change: bool = True,
 ) -> Built:
     started = time.monotonic()
     receiver, sender = multiprocessing.Pipe(duplex=False)
     process = _context().Process(
-        target=_child, args=(sender, source, destination, recipe, context), daemon=False
+        target=_child,
+        args=(sender, source, destination, recipe, context, require_change),
+        daemon=False,
     )
     process.start()
     sender.close()

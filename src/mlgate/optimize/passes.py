@@ -13,6 +13,7 @@ onnxruntime's own optimization. The search decides by measurement, never by op t
 from __future__ import annotations
 
 import collections
+import importlib.util
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -215,6 +216,8 @@ class TransformerFusion:
         ops = set(op_counts(model))
         if not ({"Softmax", "MatMul"} <= ops or "LayerNormalization" in ops or "Erf" in ops):
             return "no attention, LayerNorm or GELU pattern to fuse"
+        if importlib.util.find_spec("sympy") is None:
+            return "onnxruntime's transformer optimizer needs sympy (pip install sympy)"
         try:
             _transformers_on_path()
             import onnxruntime.transformers.optimizer  # noqa: F401  (may need torch)

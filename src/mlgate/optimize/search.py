@@ -61,7 +61,10 @@ class Budget:
     max_relative_diff: float | None = 0.5  # max abs diff / the original's value range
 
     def describe(self) -> str:
-        parts = [f"cosine ≥ {self.min_cosine:g}", f"accuracy drop ≤ {self.max_accuracy_drop:.1%}"]
+        parts = [
+            f"cosine ≥ {self.min_cosine:g}",
+            f"accuracy drop ≤ {self.max_accuracy_drop * 100:g} pt",
+        ]
         if self.min_top1_agreement is not None:
             parts.append(f"top-1 agreement ≥ {self.min_top1_agreement:.1%}")
         if self.max_relative_diff is not None:
@@ -101,6 +104,7 @@ class SearchOutcome:
     not_tried: list[str]
     notes: list[str]
     best_path: Path | None = None
+    recipe: list[dict[str, object]] = field(default_factory=list)  # the winner's passes
 
 
 @dataclass
@@ -374,7 +378,7 @@ class _Search:
         for c in ranked:
             if c not in finalists and c.result.status == "skipped":
                 index = self.variants.index(c.result)
-                faster = c.screen_ratio < 1.0
+                faster = c.result.speedup_ci is not None and c.result.speedup_ci[0] > 1.0
                 self.variants[index] = dataclasses.replace(
                     c.result,
                     status="screened" if faster else "not faster",
@@ -421,11 +425,17 @@ def search(
             run.try_recipe(recipe)
         recommended = run.finals()
         best_path = None
-        if recommended is not None and out_dir is not None:
-            out_dir.mkdir(parents=True, exist_ok=True)
+        recipe: list[dict[str, object]] = []
+        if recommended is not None:
             winner = next(c for c in run.candidates if c.recipe.name == recommended)
-            best_path = out_dir / f"{job.path.stem}.{_slug(recommended)}.onnx"
-            best_path.write_bytes(winner.path.read_bytes())
+            recipe = [
+                {"pass": p.name, **(dataclasses.asdict(p) if dataclasses.is_dataclass(p) else {})}
+                for p in winner.recipe.passes
+            ]
+            if out_dir is not None:
+                out_dir.mkdir(parents=True, exist_ok=True)
+                best_path = out_dir / f"{job.path.stem}.{_slug(recommended)}.onnx"
+                best_path.write_bytes(winner.path.read_bytes())
         return SearchOutcome(
             variants=run.variants,
             recommended=recommended,
@@ -433,6 +443,7 @@ def search(
             not_tried=run.not_tried,
             notes=run.notes,
             best_path=best_path,
+            recipe=recipe,
         )
 
 

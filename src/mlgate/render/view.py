@@ -3,7 +3,7 @@ that the templates only lay things out."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from mlgate.render import format as fmt
 from mlgate.render.efficiency_view import (
@@ -12,6 +12,13 @@ from mlgate.render.efficiency_view import (
     energy_lines,
     graph_lines,
     latency_chart,
+)
+from mlgate.render.optimize_view import (
+    VariantRow,
+    drift_lines,
+    recommendation,
+    search_line,
+    variant_rows,
 )
 from mlgate.results.schema import MetricResult, Results, TargetResult
 
@@ -75,6 +82,10 @@ class TargetView:
     notes: list[str]
     error: str | None
     history: str = ""  # the last results on main for the base model, for context
+    variants: list[VariantRow] = field(default_factory=list)
+    recommendation: str = ""
+    search: str = ""
+    drift: list[str] = field(default_factory=list)
 
 
 def label(metric: MetricResult) -> str:
@@ -186,6 +197,10 @@ def target_view(target: TargetResult) -> TargetView:
         notes=list(target.notes),
         error=target.error,
         history=history_line(target),
+        variants=variant_rows(target.optimization),
+        recommendation=recommendation(target.optimization),
+        search=search_line(target.optimization),
+        drift=drift_lines(target.optimization),
     )
 
 

@@ -1,0 +1,47 @@
+"""Passes that misbehave the ways real ones do: raise, hang, or do nothing."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import onnx
+
+from mlgate.optimize.passes import PassContext
+
+
+@dataclass(frozen=True)
+class Raises:
+    name: str = "raises"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        raise RuntimeError("weights are not initializers")
+
+
+@dataclass(frozen=True)
+class Hangs:
+    name: str = "hangs"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        time.sleep(3600)
+
+
+@dataclass(frozen=True)
+class CopiesAsStatic:
+    """Named like a quantizer, changes nothing: the silent no-op."""
+
+    name: str = "static-copy"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        shutil.copyfile(source, destination)

@@ -1,0 +1,163 @@
+"""Each pass is a pure transform with an honest `supports`; builds survive passes that raise,
+hang or silently do nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+
+from mlgate.optimize.build import Recipe, build
+from mlgate.optimize.passes import (
+    REGISTRY,
+    DynamicInt8,
+    Float16,
+    OnnxOptimizer,
+    OpsetUpgrade,
+    OrtGraph,
+    PassContext,
+    QuantPreprocess,
+    StaticInt8,
+    op_counts,
+    opset,
+)
+from tests import model_builders as mb
+from tests.optimize.fault_passes import CopiesAsStatic, Hangs, Raises
+
+CPU = PassContext(("CPUExecutionProvider",))
+
+
+def calibration(n: int = 8) -> PassContext:
+    rng = np.random.default_rng(0)
+    feeds = [{"image": rng.standard_normal((1, 3, 16, 16)).astype(np.float32)} for _ in range(n)]
+    return PassContext(("CPUExecutionProvider",), feeds)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("step", "context"),
+    [
+        (OnnxOptimizer(), CPU),
+        (OrtGraph("basic"), CPU),
+        (OrtGraph("extended"), CPU),
+        (OpsetUpgrade(to=18), CPU),
+        (QuantPreprocess(), CPU),
+        (DynamicInt8("int8"), CPU),
+        (StaticInt8("qdq", "uint8", True, "minmax"), calibration()),
+        (StaticInt8("qoperator", "uint8", False, "entropy"), calibration()),
+    ],
+    ids=lambda v: getattr(v, "name", ""),
+)
+def test_every_pass_writes_a_new_loadable_file_and_never_touches_its_input(tmp_path, step, context):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    before = digest(source)
+    out = tmp_path / "out.onnx"
+    assert step.supports(onnx.load(str(source)), context) is None
+    step.apply(source, out, context)
+    assert digest(source) == before
+    model = onnx.load(str(out))
+    onnx.checker.check_model(model)
+    if step.name.startswith(("dynamic-", "static-")):
+        assert op_counts(model) != op_counts(onnx.load(str(source)))
+
+
+def test_quantizers_say_why_they_cannot_apply(tmp_path):
+    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
+    tree = onnx.load(str(forest))
+    assert "only ai.onnx.ml ops" in DynamicInt8().supports(tree, CPU)
+    assert "only ai.onnx.ml ops" in OnnxOptimizer().supports(tree, CPU)
+    lstm = mb.lstm_with_if()
+    reason = DynamicInt8().supports(lstm, CPU) or ""
+    assert "LSTM" not in reason or "If/Loop" in reason  # LSTM in the main graph: quantizable
+    quantized_path = tmp_path / "q.onnx"
+    DynamicInt8().apply(mb.save(mb.matmul_chain(), tmp_path / "m.onnx"), quantized_path, CPU)
+    assert DynamicInt8().supports(onnx.load(str(quantized_path)), CPU) == (
+        "the model is already quantized"
+    )
+    assert StaticInt8().supports(mb.cnn(), CPU) == "no calibration inputs"
+    assert "CPU execution provider" in Float16().supports(mb.cnn(), CPU)
+    gpu = PassContext(("CUDAExecutionProvider", "CPUExecutionProvider"))
+    assert Float16().supports(mb.cnn(), gpu) is None
+
+
+def test_quantization_inside_an_if_body_is_refused_before_it_silently_does_nothing():
+    from onnx import TensorProto, helper
+
+    weight = helper.make_tensor("w", TensorProto.FLOAT, [4, 4], np.eye(4, dtype=np.float32).ravel())
+    body = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y_then"])],
+        "then",
+        [],
+        [helper.make_tensor_value_info("y_then", TensorProto.FLOAT, [1, 4])],
+        [weight],
+    )
+    other = helper.make_graph(
+        [helper.make_node("Identity", ["x"], ["y_else"])],
+        "else",
+        [],
+        [helper.make_tensor_value_info("y_else", TensorProto.FLOAT, [1, 4])],
+    )
+    graph = helper.make_graph(
+        [helper.make_node("If", ["flag"], ["y"], then_branch=body, else_branch=other)],
+        "gated",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4]),
+            helper.make_tensor_value_info("flag", TensorProto.BOOL, []),
+        ],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    model = mb.finish(graph)
+    assert "If/Loop bodies" in DynamicInt8().supports(model, CPU)
+
+
+def test_opset_upgrade_reaches_13(tmp_path):
+    old = mb.cnn()
+    old.opset_import[0].version = 11
+    source = mb.save(old, tmp_path / "old.onnx")
+    OpsetUpgrade().apply(source, tmp_path / "new.onnx", CPU)
+    assert opset(onnx.load(str(tmp_path / "new.onnx"))) == 13
+
+
+def test_registry_names_every_pass_kind():
+    assert set(REGISTRY) >= {"onnxoptimizer", "ort-graph", "dynamic-int8", "static-int8", "fp16"}
+
+
+def test_a_raising_pass_is_recorded_with_its_error(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    built = build(source, tmp_path / "out.onnx", Recipe("r", (Raises(),)), CPU, timeout=60)
+    assert built.status == "failed"
+    assert "RuntimeError: weights are not initializers" in built.reason
+    assert not (tmp_path / "out.onnx").exists()
+
+
+def test_a_hanging_pass_is_killed_at_its_time_limit(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    built = build(source, tmp_path / "out.onnx", Recipe("r", (Hangs(),)), CPU, timeout=3)
+    assert built.status == "failed"
+    assert built.reason == "timed out after 3 s (killed)"
+    assert built.seconds < 30
+
+
+def test_a_silent_no_op_is_reported_not_measured(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    built = build(source, tmp_path / "out.onnx", Recipe("r", (CopiesAsStatic(),)), CPU, 60)
+    assert built.status == "skipped"
+    assert "unchanged (a silent no-op)" in built.reason
+
+
+def test_a_pipeline_applies_its_passes_in_order(tmp_path):
+    old = mb.cnn()
+    old.opset_import[0].version = 11
+    source = mb.save(old, tmp_path / "old.onnx")
+    recipe = Recipe("upgrade+int8", (OpsetUpgrade(), QuantPreprocess(), StaticInt8()))
+    built = build(source, tmp_path / "out.onnx", recipe, calibration(), timeout=120)
+    assert built.status == "built", built.reason
+    ops = op_counts(onnx.load(str(tmp_path / "out.onnx")))
+    assert ops["QuantizeLinear"] > 0
+    assert opset(onnx.load(str(tmp_path / "out.onnx"))) >= 13
