@@ -68,8 +68,10 @@ def test_help_lists_commands():
 
 
 @pytest.mark.slow
-def test_demo_end_to_end(tmp_path):
-    """`mlgate demo` shows a failing gate, succeeds itself, and writes both outputs."""
+def test_demo_end_to_end(tmp_path, monkeypatch):
+    """`mlgate demo` shows a failing gate, succeeds itself, and writes both outputs; its
+    comment carries the variant search, run as configured (optimizer on)."""
+    monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
     done = mlgate("demo", "--out", str(tmp_path / "demo"), "--budget-seconds", "5")
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
@@ -81,3 +83,14 @@ def test_demo_end_to_end(tmp_path):
     assert {"accuracy", "latency.p50"} <= failing
     comment = (tmp_path / "demo" / "comment.md").read_text()
     assert "fails on accuracy" in comment
+    search = doc["targets"][0]["optimization"]
+    assert search["seconds"] <= search["budget_seconds"] + 20
+    assert "<summary>Faster variants of the head model" in comment
+    for variant in search["variants"]:
+        assert variant["name"] in comment
+    if search["recommended"] is not None:
+        best = next(v for v in search["variants"] if v["name"] == search["recommended"])
+        assert best["speedup_ci"][0] > 1.0
+        assert f"as variant {search['recommended']}" in comment
+    else:
+        assert "No variant is clearly faster" in comment

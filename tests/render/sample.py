@@ -13,10 +13,13 @@ from mlgate.results.schema import (
     LatencyInfo,
     MetricResult,
     ModelInfo,
+    OptimizationDrift,
+    OptimizationInfo,
     Provenance,
     Results,
     TargetResult,
     TensorSpec,
+    VariantResult,
 )
 
 PROVENANCE = Provenance(
@@ -215,6 +218,44 @@ def _metrics(fail: bool) -> list[MetricResult]:
     ]
 
 
+def sample_optimization() -> OptimizationInfo:
+    return OptimizationInfo(
+        variants=[
+            VariantResult("ort-extended", ["ort-extended"], "not faster", "the screening A/B "
+                          "found no speedup", 611_000, 1.004, (0.991, 1.017), 0.0, 1.0, 0.0, 1.0,
+                          0.4),
+            VariantResult("dynamic-int8", ["dynamic-int8"], "rejected", "cosine 0.9712 < 0.99",
+                          160_000, None, None, -0.011, 0.9712, 0.41, 0.95, 0.6),
+            VariantResult("static-qoperator-uint8-per-channel-entropy+preprocess",
+                          ["quant-preprocess", "static-qoperator-uint8-per-channel-entropy"],
+                          "recommended", "", 158_000, 2.41, (2.31, 2.52), -0.0019, 0.9991, 0.08,
+                          0.998, 3.1),
+            VariantResult("static-qoperator-int8-per-channel-entropy+preprocess",
+                          ["quant-preprocess", "static-qoperator-int8-per-channel-entropy"],
+                          "slower", "screening A/B", 158_000, 0.31, (0.29, 0.33), -0.0019,
+                          0.9991, 0.08, 0.998, 3.0),
+            VariantResult("transformer-fusion", ["transformer-fusion"], "skipped",
+                          "transformer-fusion: no attention, LayerNorm or GELU pattern to fuse"),
+        ],
+        recommended="static-qoperator-uint8-per-channel-entropy+preprocess",
+        seconds=212.4,
+        budget_seconds=300.0,
+        fidelity_rule="cosine ≥ 0.99, accuracy drop ≤ 0.5 pt, max abs diff ≤ 0.5 × output range",
+        not_tried=["ort-basic"],
+        drift=OptimizationDrift(
+            recipe="ort-extended",
+            base_fused={"FusedConv": 12, "FusedGemm": 1},
+            head_fused={"FusedGemm": 1},
+            base_nodes=40,
+            head_nodes=52,
+            base_placement={"CPUExecutionProvider": 40},
+            head_placement={"CPUExecutionProvider": 52},
+            lost=["FusedConv: 12 in base, none in head (a fusion the head's graph no longer "
+                  "matches)"],
+        ),
+    )  # fmt: skip
+
+
 def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> Results:
     target = TargetResult(
         name="cpu-x86",
@@ -243,6 +284,7 @@ def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> 
             base_half_width=4e-5,
             head_half_width=5e-5,
         ),
+        optimization=sample_optimization() if fail else None,
     )
     return Results(
         schema_version=SCHEMA_VERSION,

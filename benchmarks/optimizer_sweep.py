@@ -1,0 +1,156 @@
+"""The optimizer's search against an exhaustive sweep of the same space, on real models.
+Outside the test suite (it takes many minutes per model).
+
+    .venv/bin/python -m benchmarks.optimizer_sweep MODEL[:EVAL.npz] ... [--budget 300]
+        [--out docs/optimizer-sweep.md]
+
+For each model: the gate's search (`mlgate.optimize.search`, default settings unless
+--budget) gives its recommendation and time; then every recipe of the exhaustive space
+(`sweep_recipes`: every static int8 setting, dynamic int8, graph levels, onnxoptimizer,
+transformer fusion, fp16 where the target supports it) is built, checked against the same
+fidelity budget, and measured against the original with the same interleaved A/B. The
+search passes when its recommendation is within budget, clearly faster, and at least 90% as
+fast as the sweep's best; or when neither finds a clearly faster variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlgate.bench.environment import cpu_model
+from mlgate.bench.inputs import load_eval_data
+from mlgate.bench.session import Target, open_session
+from mlgate.optimize.build import build
+from mlgate.optimize.passes import PassContext
+from mlgate.optimize.search import (
+    Budget,
+    SearchInput,
+    SearchSettings,
+    _ab,
+    _feeds,
+    _judge_fidelity,
+    _outputs,
+    search,
+    sweep_recipes,
+)
+
+CPU = Target("cpu", ("CPUExecutionProvider",), 1)
+
+
+@dataclass
+class Row:
+    model: str
+    recommended: str
+    speedup: str
+    accuracy: str
+    sweep_best: str
+    sweep_speedup: float
+    ratio: str
+    search_seconds: float
+    sweep_seconds: float
+    verdict: str
+
+
+def _job(spec: str) -> SearchInput:
+    path_text, _, data_text = spec.partition(":")
+    path = Path(path_text)
+    data = load_eval_data(Path(data_text)) if data_text else None
+    metric = "top1" if data is not None and data.labels is not None else "fidelity"
+    return SearchInput(path, path.name, CPU, data, metric, None, None)
+
+
+def sweep(job: SearchInput, budget: Budget, seconds: float) -> tuple[str, float, float]:
+    """(best recipe, its speedup, sweep time): every recipe, fidelity-checked, A/B-timed."""
+    import onnx
+
+    started = time.monotonic()
+    session = open_session(job.path, job.target, job.display)
+    batches, calibration = _feeds(session, job)
+    original = _outputs(job.path, job, batches)
+    labels = job.eval_data.labels if job.eval_data is not None else None
+    context = PassContext(tuple(job.target.providers), calibration)
+    best = ("none", 1.0)
+    model = onnx.load(str(job.path), load_external_data=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, recipe in enumerate(sweep_recipes(model)):
+            out = Path(tmp) / f"{index}.onnx"
+            built = build(job.path, out, recipe, context, 600)
+            if built.status != "built":
+                continue
+            _, rejection = _judge_fidelity(
+                original, _outputs(out, job, batches), job, budget, labels
+            )
+            if rejection:
+                continue
+            ratio, low, high = _ab(job.path, out, job, batches[0].feeds, seconds, 8, 0.95)
+            if high < 1.0 and 1.0 / ratio > best[1]:
+                best = (recipe.name, 1.0 / ratio)
+            print(f"  {recipe.name:60s} {1 / ratio:.2f}x ({1 / high:.2f}-{1 / low:.2f})")
+    return best[0], best[1], time.monotonic() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("models", nargs="+", help="MODEL[:EVAL.npz]")
+    parser.add_argument("--budget", type=float, default=300.0, help="search budget, s")
+    parser.add_argument("--ab-seconds", type=float, default=6.0, help="sweep A/B per variant")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    budget = Budget()
+    rows = []
+    for spec in args.models:
+        job = _job(spec)
+        print(f"{job.display}: search")
+        outcome = search(job, budget, SearchSettings(budget_seconds=args.budget))
+        best = next((v for v in outcome.variants if v.name == outcome.recommended), None)
+        print(f"{job.display}: sweep")
+        sweep_name, sweep_speedup, sweep_seconds = sweep(job, budget, args.ab_seconds)
+        if best is None:
+            verdict = "pass (none found)" if sweep_name == "none" else "MISSED"
+            ratio = "—"
+        else:
+            share = best.speedup / sweep_speedup if sweep_speedup > 1 else 1.0
+            ratio = f"{share:.0%}"
+            verdict = "pass" if share >= 0.9 else "below 90%"
+        rows.append(
+            Row(
+                job.display,
+                outcome.recommended or "none",
+                f"{best.speedup:.2f}× ({best.speedup_ci[0]:.2f}–{best.speedup_ci[1]:.2f})"
+                if best and best.speedup_ci
+                else "—",
+                f"{best.accuracy_change:+.4f}" if best and best.accuracy_change is not None
+                else "—",
+                sweep_name,
+                sweep_speedup,
+                ratio,
+                outcome.seconds,
+                sweep_seconds,
+                verdict,
+            )
+        )  # fmt: skip
+    lines = [
+        f"# Optimizer search vs exhaustive sweep ({cpu_model()}, 1 thread)",
+        "",
+        "| model | recommended | speedup (95% CI) | accuracy change | sweep's best | sweep "
+        "speedup | share | search s | sweep s | verdict |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.model} | {r.recommended} | {r.speedup} | {r.accuracy} | {r.sweep_best} | "
+        f"{r.sweep_speedup:.2f}× | {r.ratio} | {r.search_seconds:.0f} | {r.sweep_seconds:.0f} | "
+        f"{r.verdict} |"
+        for r in rows
+    ]
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
