@@ -161,3 +161,25 @@ def test_a_pipeline_applies_its_passes_in_order(tmp_path):
     ops = op_counts(onnx.load(str(tmp_path / "out.onnx")))
     assert ops["QuantizeLinear"] > 0
     assert opset(onnx.load(str(tmp_path / "out.onnx"))) >= 13
+
+
+def test_weights_in_constant_nodes_are_extracted_so_quantization_finds_them(tmp_path):
+    from onnx import helper
+
+    from mlgate.optimize.passes import ConstantsToInitializers, constant_weights
+
+    model = mb.cnn()
+    constants = [
+        helper.make_node("Constant", [], [t.name], value=t) for t in model.graph.initializer
+    ]
+    del model.graph.initializer[:]
+    nodes = list(model.graph.node)
+    del model.graph.node[:]
+    model.graph.node.extend([*constants, *nodes])
+    assert constant_weights(model)
+    assert DynamicInt8().supports(model, CPU) == "no float32 weights stored as initializers"
+    source = mb.save(model, tmp_path / "constants.onnx")
+    recipe = Recipe("extract+int8", (ConstantsToInitializers(), DynamicInt8()))
+    built = build(source, tmp_path / "out.onnx", recipe, CPU, timeout=120)
+    assert built.status == "built", built.reason
+    assert op_counts(onnx.load(str(tmp_path / "out.onnx")))["Constant"] == 0

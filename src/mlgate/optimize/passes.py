@@ -169,6 +169,36 @@ class OnnxOptimizer:
 GraphLevel = Literal["basic", "extended"]
 
 
+def constant_weights(model: onnx.ModelProto) -> bool:
+    """Float weights held by Constant nodes rather than initializers (some exporters, e.g.
+    PaddlePaddle's): quantizers see no weights until they are extracted."""
+    return not _float_weights(model) and any(
+        node.op_type == "Constant"
+        and any(a.name == "value" and a.t.data_type == onnx.TensorProto.FLOAT and a.t.dims
+                for a in node.attribute)
+        for node in model.graph.node
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ConstantsToInitializers:
+    """Constant nodes become initializers (onnxoptimizer's extract_constant_to_initializer),
+    so that quantizers find the weights."""
+
+    name: str = "constants-to-initializers"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        if not any(node.op_type == "Constant" for node in model.graph.node):
+            return "no Constant nodes"
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        import onnxoptimizer
+
+        passes = ["extract_constant_to_initializer", "eliminate_unused_initializer"]
+        _save(onnxoptimizer.optimize(_load(source), passes), destination)
+
+
 @dataclass(frozen=True)
 class OrtGraph:
     """onnxruntime's offline graph optimization, saved to a file. Only the basic and extended
@@ -383,6 +413,7 @@ class Float16:
 
 REGISTRY: dict[str, type] = {
     "onnxoptimizer": OnnxOptimizer,
+    "constants-to-initializers": ConstantsToInitializers,
     "ort-graph": OrtGraph,
     "transformer-fusion": TransformerFusion,
     "opset13": OpsetUpgrade,

@@ -35,15 +35,18 @@ from mlgate.errors import MlgateError
 from mlgate.model.profile import index_bounds
 from mlgate.optimize.build import Built, Recipe, build
 from mlgate.optimize.passes import (
+    ConstantsToInitializers,
     DynamicInt8,
     Float16,
     OnnxOptimizer,
     OpsetUpgrade,
     OrtGraph,
+    Pass,
     PassContext,
     QuantPreprocess,
     StaticInt8,
     TransformerFusion,
+    constant_weights,
     opset,
 )
 from mlgate.results.schema import VariantResult
@@ -132,9 +135,16 @@ def _feeds(session: Session, job: SearchInput) -> tuple[list[Batch], list[dict[s
     return batches, [b.feeds for b in singles[:MAX_CALIBRATION_EXAMPLES]]
 
 
+def _prepare(model: onnx.ModelProto) -> tuple[Pass, ...]:
+    """What quantization needs first: weights as initializers, and opset 13 or newer."""
+    extract = (ConstantsToInitializers(),) if constant_weights(model) else ()
+    upgrade = (OpsetUpgrade(),) if opset(model) < 13 else ()
+    return (*extract, *upgrade)
+
+
 def _space(model: onnx.ModelProto) -> tuple[list[Recipe], list[Recipe]]:
     """(recipes tried before the static-int8 tuning, recipes tried after it)."""
-    upgrade = (OpsetUpgrade(),) if opset(model) < 13 else ()
+    upgrade = _prepare(model)
     first = [
         Recipe("ort-extended", (OrtGraph("extended"),)),
         Recipe("dynamic-int8", (*upgrade, DynamicInt8("int8"))),
@@ -150,7 +160,7 @@ def _space(model: onnx.ModelProto) -> tuple[list[Recipe], list[Recipe]]:
 
 
 def static_recipe(model: onnx.ModelProto, setting: StaticInt8, preprocess: bool) -> Recipe:
-    upgrade = (OpsetUpgrade(),) if opset(model) < 13 else ()
+    upgrade = _prepare(model)
     pre = (QuantPreprocess(),) if preprocess else ()
     name = setting.name + ("+preprocess" if preprocess else "")
     return Recipe(name, (*upgrade, *pre, setting))
