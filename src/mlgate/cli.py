@@ -336,14 +336,15 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "plan":
         from mlgate.commands.matrix import PlanOptions, plan, plan_json
 
+        output = os.environ.get("GITHUB_OUTPUT")
+        if args.github_output and not output:
+            raise UsageError("--github-output: $GITHUB_OUTPUT is not set (not in a workflow)")
         matrix = plan(PlanOptions(args.base, args.head, Path(), args.config, tuple(args.models)))
-        if args.github_output:
+        if output and args.github_output:
             from mlgate.commands.matrix import step_outputs
             from mlgate.github import runner
 
-            if not os.environ.get("GITHUB_OUTPUT"):
-                raise UsageError("--github-output: $GITHUB_OUTPUT is not set (not in a workflow)")
-            runner.write_outputs(Path(os.environ["GITHUB_OUTPUT"]), step_outputs(matrix))
+            runner.write_outputs(Path(output), step_outputs(matrix))
         if matrix["empty"]:
             sys.stderr.write("mlgate: no model changed: nothing to gate (empty matrix)\n")
         sys.stdout.write(plan_json(matrix))

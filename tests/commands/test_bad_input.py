@@ -329,7 +329,34 @@ CASES: dict[str, tuple[Case, str]] = {
         lambda t: _config(t, "limits: {timeout_seconds: 0}\n"),
         "limits.timeout_seconds",
     ),
+    # the optimizer, history and the matrix
+    "config-bad-optimize-drift": (
+        lambda t: _config(t, "optimize: {drift: loudly}\n"),
+        "optimize.drift",
+    ),
+    "optimize-unknown-target": (
+        lambda t: ["optimize", str(good_model(t)), "--target", "tpu"],
+        "--target tpu: not a configured target (targets: cpu)",
+    ),
+    "optimize-lfs-pointer": (
+        lambda t: ["optimize", str(_lfs_pointer(t))],
+        "Git LFS pointer",
+    ),
+    "history-no-results": (
+        lambda t: ["history", "record", "--results", str(t)],
+        "no run.json under",
+    ),
+    "plan-github-output-outside-a-workflow": (
+        lambda t: ["plan", "--base", "HEAD", "--github-output"],
+        "$GITHUB_OUTPUT is not set",
+    ),
 }
+
+
+def _lfs_pointer(tmp: Path) -> Path:
+    path = tmp / "pointer.onnx"
+    path.write_bytes(b"version https://git-lfs.github.com/spec/v1\noid sha256:" + b"0" * 64 + b"\n")
+    return path
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

@@ -67,6 +67,16 @@ def test_plan_prints_the_matrix_and_an_empty_one_when_nothing_changed(
     assert [t["target"] for t in matrix["include"]] == ["cpu-a", "cpu-b", "cpu-c"]
     assert matrix["models"] == ["models/digits.onnx"]
     assert matrix["empty"] is False
+    output = tmp_path / "github_output"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(output))
+    assert main(["plan", "--base", "main", "--github-output"]) == 0
+    capsys.readouterr()
+    from tests.github.actions_runtime import parse_outputs
+
+    written = parse_outputs(output.read_text())
+    assert json.loads(written["matrix"]) == {"include": matrix["include"]}  # no other key
+    assert written["empty"] == "false"
+    assert json.loads(written["models"]) == ["models/digits.onnx"]
     assert main(["plan", "--base", "HEAD"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["include"] == []

@@ -35,7 +35,7 @@ class Batch:
     labels: np.ndarray | None
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -85,7 +85,9 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
     if not arrays:
         raise DataError(f"{shown} holds no arrays; it needs one array per model input")
     labels = arrays.pop(labels_key, None)
-    return EvalData(path=path, display=shown, sha256=_sha256(path), arrays=arrays, labels=labels)
+    return EvalData(
+        path=path, display=shown, sha256=file_sha256(path), arrays=arrays, labels=labels
+    )
 
 
 def _check_members(path: Path, shown: str, max_mb: float) -> None:

@@ -197,11 +197,13 @@ def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConf
     return [known[n] for n in names] if names else list(config.targets)
 
 
-def _eval_data(
-    options: CompareOptions, model: ModelConfig, config: Config, data_root: Path
+def eval_data_for(
+    given: Path | None, model: ModelConfig, config: Config, data_root: Path
 ) -> EvalData | None:
-    if options.data is not None:
-        path = options.data
+    """The eval data given on the command line, else the model's configured file (relative
+    to the config's folder), else none."""
+    if given is not None:
+        path = given
     elif model.eval.data is not None:
         path = data_root / model.eval.data
     else:
@@ -363,7 +365,7 @@ def _gate(
     model_config = config.model_for(head_source.repo_path)
     thresholds = _thresholds(config, model_config, options.thresholds)
     targets = _selected_targets(config, options.targets)
-    data = _eval_data(options, model_config, config, data_root)
+    data = eval_data_for(options.data, model_config, config, data_root)
     with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)

@@ -3,7 +3,6 @@ the accuracy budget, and save it with a provenance record. Orchestration only.""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -12,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from mlgate.bench.environment import provenance
-from mlgate.bench.inputs import load_eval_data
+from mlgate.bench.inputs import file_sha256
 from mlgate.bench.session import Target, check_target, runtime_limits
+from mlgate.commands.compare import eval_data_for
 from mlgate.config import OptimizeConfig, load_config
 from mlgate.errors import ConfigError
 from mlgate.model import source
@@ -43,14 +43,6 @@ class OptimizeOutcome:
     document: dict[str, Any]
     summary: str
     written: list[Path] = field(default_factory=list)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _summary(display: str, target: str, info: OptimizationInfo, saved: Path | None) -> str:
@@ -83,13 +75,8 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
         resolved = source.resolve(options.model, Path(workdir))
         model_config = config.model_for(resolved.repo_path)
-        data_path = options.data
-        if data_path is None and model_config.eval.data is not None:
-            data_path = (origin.parent if origin else Path()) / model_config.eval.data
-        data = (
-            load_eval_data(data_path, model_config.eval.labels, config.limits.data_size_mb)
-            if data_path is not None
-            else None
+        data = eval_data_for(
+            options.data, model_config, config, origin.parent if origin else Path()
         )
         model = load_model(
             resolved.local, runtime_limits(), resolved.display, config.limits.model_size_mb
@@ -107,7 +94,7 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             config=settings,
         )
         outcome = run_search(job, options.out_dir)
-        input_sha = _sha256(model.path)
+        input_sha = file_sha256(model.path)
     info = OptimizationInfo(
         variants=outcome.variants,
         recommended=outcome.recommended,
@@ -126,7 +113,7 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             "path": str(outcome.best_path),
             "passes": outcome.recipe,
             "input_sha256": input_sha,
-            "output_sha256": _sha256(outcome.best_path),
+            "output_sha256": file_sha256(outcome.best_path),
             "speedup": best.speedup,
             "speedup_ci": list(best.speedup_ci) if best.speedup_ci else None,
             "accuracy_change": best.accuracy_change,

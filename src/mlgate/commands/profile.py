@@ -7,9 +7,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.session import runtime_limits
-from mlgate.commands.compare import model_info
+from mlgate.commands.compare import eval_data_for, model_info
 from mlgate.config import load_config
 from mlgate.model import source
 from mlgate.model.load import load_model
@@ -61,14 +60,8 @@ def profile(options: ProfileOptions) -> ProfileOutcome:
         model_config = model_config.model_copy(
             update={"inputs": {**model_config.inputs, **options.inputs}}
         )
-        data_path = options.data
-        if data_path is None and model_config.eval.data is not None:
-            data_path = (origin.parent if origin else Path()) / model_config.eval.data
-        data = (
-            load_eval_data(data_path, model_config.eval.labels, config.limits.data_size_mb)
-            if data_path is not None
-            else None
-        )
+        data_root = origin.parent if origin else Path()
+        data = eval_data_for(options.data, model_config, config, data_root)
         model = load_model(
             resolved.local, runtime_limits(), resolved.display, config.limits.model_size_mb
         )

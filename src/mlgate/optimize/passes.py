@@ -71,11 +71,9 @@ def op_counts(model: onnx.ModelProto) -> collections.Counter[str]:
     return collections.Counter(node.op_type for node in model.graph.node)
 
 
-def opset(model: onnx.ModelProto, domain: str = "") -> int:
-    return next(
-        (o.version for o in model.opset_import if o.domain in ({"", "ai.onnx"} if not domain
-                                                               else {domain})), 0
-    )  # fmt: skip
+def opset(model: onnx.ModelProto) -> int:
+    """The model's ai.onnx opset (0 when it imports none)."""
+    return next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), 0)
 
 
 def _nn_ops_in_main_graph(model: onnx.ModelProto) -> set[str]:

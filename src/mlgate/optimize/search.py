@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,7 +60,6 @@ class Budget:
 
     min_cosine: float = 0.99
     max_accuracy_drop: float = 0.005  # fraction: 0.005 = 0.5 points
-    min_top1_agreement: float | None = None
     max_relative_diff: float | None = 0.5  # max abs diff / the original's value range
 
     def describe(self) -> str:
@@ -68,8 +67,6 @@ class Budget:
             f"cosine ≥ {self.min_cosine:g}",
             f"accuracy drop ≤ {self.max_accuracy_drop * 100:g} pt",
         ]
-        if self.min_top1_agreement is not None:
-            parts.append(f"top-1 agreement ≥ {self.min_top1_agreement:.1%}")
         if self.max_relative_diff is not None:
             parts.append(f"max abs diff ≤ {self.max_relative_diff:g} × output range")
         return ", ".join(parts)
@@ -112,10 +109,12 @@ class SearchOutcome:
 
 @dataclass
 class _Candidate:
+    """A variant within budget and not clearly slower; `index` is its row in the table."""
+
     recipe: Recipe
     path: Path
-    result: VariantResult
-    screen_ratio: float = float("inf")
+    index: int
+    screen_ratio: float
 
 
 # ---- inputs ----------------------------------------------------------------------------------
@@ -219,12 +218,6 @@ def _judge_fidelity(
             return found, f"accuracy: {what} (budget {budget.max_accuracy_drop:.1%} drop)"
     if numbers.cosine is not None and numbers.cosine < budget.min_cosine:
         return found, f"cosine {numbers.cosine:.4f} < {budget.min_cosine:g}"
-    if (
-        budget.min_top1_agreement is not None
-        and numbers.top1_agreement is not None
-        and numbers.top1_agreement < budget.min_top1_agreement
-    ):
-        return found, f"top-1 agreement {numbers.top1_agreement:.1%}"
     relative = _relative_diff(original, variant)
     limit = budget.max_relative_diff
     if limit is not None and relative is not None and relative > limit:
@@ -283,7 +276,7 @@ class _Search:
         self.count = 0
         session = open_session(job.path, job.target, job.display)
         self.batches, calibration = _feeds(session, job)
-        self.labels = _labels(job, self.batches)
+        self.labels = job.eval_data.labels if job.eval_data is not None else None
         self.original = collect_outputs(session, self.batches)
         self.timing_feeds = self.batches[0].feeds
         self.context = PassContext(tuple(job.target.providers), calibration)
@@ -297,9 +290,9 @@ class _Search:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
-    def record(self, result: VariantResult) -> VariantResult:
+    def record(self, result: VariantResult) -> int:
         self.variants.append(result)
-        return result
+        return len(self.variants) - 1
 
     def try_recipe(self, recipe: Recipe) -> _Candidate | None:
         """Build, check fidelity, screen. A candidate if it is not clearly slower."""
@@ -347,6 +340,11 @@ class _Search:
         if low > 1.0:
             self.record(dataclasses.replace(result, status="slower", reason="screening A/B"))
             return None
+        if interval[0] > 1.0:  # the finals may confirm it
+            result = dataclasses.replace(result, status="screened", reason="short A/B only")
+        else:
+            reason = "the screening A/B found no speedup"
+            result = dataclasses.replace(result, status="not faster", reason=reason)
         candidate = _Candidate(recipe, path, self.record(result), ratio)
         self.candidates.append(candidate)
         return candidate
@@ -361,6 +359,7 @@ class _Search:
                     best, setting, preprocess = found, option, pre
 
     def finals(self) -> str | None:
+        """Full A/B of the best screened variants; the fastest clearly faster one wins."""
         ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
         finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
         best: tuple[float, _Candidate] | None = None
@@ -375,9 +374,8 @@ class _Search:
             )  # fmt: skip
             speedup, interval = _speedup(ratio, low, high)
             clear = interval[0] > 1.0 and speedup >= self.settings.min_speedup
-            index = self.variants.index(candidate.result)
-            candidate.result = self.variants[index] = dataclasses.replace(
-                candidate.result,
+            self.variants[candidate.index] = dataclasses.replace(
+                self.variants[candidate.index],
                 speedup=_round(speedup),
                 speedup_ci=_pair(interval),
                 status="faster" if clear else "not faster",
@@ -385,28 +383,13 @@ class _Search:
             )
             if clear and (best is None or speedup > best[0]):
                 best = (speedup, candidate)
-        for c in ranked:
-            if c not in finalists and c.result.status == "skipped":
-                index = self.variants.index(c.result)
-                faster = c.result.speedup_ci is not None and c.result.speedup_ci[0] > 1.0
-                self.variants[index] = dataclasses.replace(
-                    c.result,
-                    status="screened" if faster else "not faster",
-                    reason="short A/B only: slower than the finalists" if faster
-                    else "the screening A/B found no speedup",
-                )  # fmt: skip
         if best is None:
             return None
         winner = best[1]
-        index = self.variants.index(winner.result)
-        self.variants[index] = dataclasses.replace(winner.result, status="recommended")
+        self.variants[winner.index] = dataclasses.replace(
+            self.variants[winner.index], status="recommended"
+        )
         return winner.recipe.name
-
-
-def _labels(job: SearchInput, batches: list[Batch]) -> np.ndarray | None:
-    if job.eval_data is None or job.eval_data.labels is None:
-        return None
-    return job.eval_data.labels
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
@@ -459,14 +442,6 @@ def search(
 
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
-
-
-def recipe_names(model: onnx.ModelProto) -> Iterator[str]:
-    first, later = _space(model)
-    yield from (r.name for r in first)
-    setting, pre = STATIC_START
-    yield static_recipe(model, setting, pre).name
-    yield from (r.name for r in later)
 
 
 def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:

@@ -80,7 +80,7 @@ def build_records(report: RunReport, recorded_at: str) -> dict[str, bytes]:
     return records
 
 
-def _parse(name: str, data: bytes) -> dict[str, Any] | None:
+def _parse(data: bytes) -> dict[str, Any] | None:
     """A record, or None for anything that is not one (history is context: never fatal)."""
     if len(data) > MAX_RECORD_BYTES:
         return None
@@ -101,6 +101,7 @@ def _parse(name: str, data: bytes) -> dict[str, Any] | None:
 
 
 def _entry(record: dict[str, Any], same_machine: bool) -> HistoryEntry:
+    eval_sha = record.get("eval_sha256")
     return HistoryEntry(
         commit=str(record["commit"]),
         recorded_at=str(record.get("recorded_at", "")),
@@ -108,16 +109,15 @@ def _entry(record: dict[str, Any], same_machine: bool) -> HistoryEntry:
         same_machine=same_machine,
         fingerprint=str(record["fingerprint"]),
         run_url=str(record.get("run_url", "")),
-        eval_sha256=record.get("eval_sha256") if isinstance(record.get("eval_sha256"), str)
-        else None,
-    )  # fmt: skip
+        eval_sha256=eval_sha if isinstance(eval_sha, str) else None,
+    )
 
 
 def find_entry(
     records: list[tuple[str, bytes]], target: TargetResult, provenance: Provenance
 ) -> HistoryEntry | None:
     """The newest record for this target, preferring one under the same fingerprint."""
-    parsed = [r for name, data in records if (r := _parse(name, data)) is not None]
+    parsed = [r for _, data in records if (r := _parse(data)) is not None]
     mine = [r for r in parsed if r["target"] == target.name]
     if not mine:
         return None
