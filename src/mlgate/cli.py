@@ -293,6 +293,41 @@ def build_parser() -> argparse.ArgumentParser:
         "file (default: stdout)",
     )
 
+    rep = sub.add_parser(
+        "report", help="release sign-off report (HTML and Markdown) from a release's results"
+    )
+    rep.add_argument(
+        "--results",
+        type=Path,
+        required=True,
+        help="folder of results files (run.json, results.json) of this release",
+    )
+    rep.add_argument("--release", required=True, help="release name, e.g. v1.4.0")
+    rep.add_argument(
+        "--out",
+        type=Path,
+        default=Path("mlgate-report"),
+        help="folder for report.html, report.md and release-results.json",
+    )
+    rep.add_argument(
+        "--previous",
+        type=Path,
+        help="the previous release's results folder (its release-results.json)",
+    )
+    rep.add_argument(
+        "--previous-release",
+        default="",
+        help="the previous release's name (default: read from its results)",
+    )
+    rep.add_argument(
+        "--templates",
+        type=Path,
+        help="folder with your report.html.j2 / report.md.j2 (rendered sandboxed)",
+    )
+    rep.add_argument("--github-release", metavar="TAG",
+                     help="attach the report to this tag's GitHub Release (GITHUB_TOKEN, "
+                     "GITHUB_REPOSITORY); a draft release is created if there is none")  # fmt: skip
+
     dem = sub.add_parser("demo", help="run the full gate on a bundled real example")
     dem.add_argument("--out", type=Path, default=Path("mlgate-demo"), help="folder for the outputs")
     dem.add_argument("--budget-seconds", type=_positive_float, help="latency time budget")
@@ -386,6 +421,22 @@ def _run(args: argparse.Namespace) -> int:
         exported = export(ExportOptions(tuple(args.results), args.format, args.out))
         _print_outcome(exported.text, exported.written)
         return 0
+    if args.command == "report":
+        from mlgate.commands.report import ReportOptions, report
+
+        reported = report(
+            ReportOptions(
+                results=args.results,
+                release=args.release,
+                out=args.out,
+                previous=args.previous,
+                previous_release=args.previous_release,
+                templates=args.templates,
+                github_release=args.github_release,
+            )
+        )
+        _print_outcome(reported.summary, reported.written)
+        return reported.exit_code
     if args.command == "profile":
         from mlgate.commands.profile import ProfileOptions, profile
 
@@ -427,7 +478,7 @@ def _run(args: argparse.Namespace) -> int:
         f"\nThe demo PR {'fails' if result.compare.exit_code else 'passes'} the gate "
         f"(mlgate compare would exit {result.compare.exit_code}); the demo itself succeeded.\n"
     )
-    _print_outcome("", result.compare.written)
+    _print_outcome("", [*result.compare.written, *result.report.written[:2]])
     return result.exit_code
 
 

@@ -19,6 +19,9 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 CONTRACT = Path(__file__).resolve().parent / "contract"
+# The release operations `mlgate report --github-release` calls, extracted from the same
+# source as the shared subset (scripts/extract_release_contract.py); the shared one has none.
+RELEASES_CONTRACT = Path(__file__).resolve().parent / "contract-releases"
 SPEC_URI = "urn:github-rest-subset"
 
 
@@ -40,7 +43,15 @@ def _nullable_to_json_schema(node: Any) -> Any:
 
 @functools.cache
 def spec() -> dict[str, Any]:
+    """The shared subset plus the release operations; a component both define must agree."""
     raw = json.loads((CONTRACT / "github-rest-subset.openapi.json").read_text())
+    extra = json.loads((RELEASES_CONTRACT / "releases.openapi.json").read_text())
+    assert not set(raw["paths"]) & set(extra["paths"])
+    raw["paths"].update(extra["paths"])
+    for kind, named in extra["components"].items():
+        known = raw["components"].setdefault(kind, {})
+        for name, value in named.items():
+            assert known.setdefault(name, value) == value, (kind, name)
     return _nullable_to_json_schema(raw)
 
 

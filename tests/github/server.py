@@ -95,6 +95,8 @@ class FakeGitHub:
         self.annotations: dict[int, list[dict[str, Any]]] = {}
         self.statuses: list[dict[str, Any]] = []
         self.artifacts: dict[int, tuple[str, int, bytes]] = {}  # id -> (name, run id, zip)
+        self.releases: dict[int, dict[str, Any]] = {}  # id -> release (assets kept apart)
+        self.assets: dict[int, tuple[int, dict[str, Any], bytes]] = {}  # id -> (release, …)
         self.log: list[Record] = []
         self.violations: list[str] = []
         self.leaked_auth: list[str] = []
@@ -197,7 +199,12 @@ class FakeGitHub:
         operation, args = found
         token = _token(headers)
         payload: Any = None
-        if body:
+        binary = operation.definition.get("requestBody", {}).get("content", {})
+        if body and binary and "application/json" not in binary:  # release asset uploads
+            payload = {"data": body, "content_type": _header(headers, "content-type")}
+            if not payload["content_type"]:
+                self.violations.append(f"{operation.operation_id}: no Content-Type header")
+        elif body:
             try:
                 payload = json.loads(body)
             except json.JSONDecodeError:
@@ -436,6 +443,89 @@ class FakeGitHub:
         storage = self.base_url.replace("127.0.0.1", "localhost")
         return 302, None, {"location": f"{storage}/_blobs/{aid}"}
 
+    # ---- releases (the operations `mlgate report --github-release` makes) ------------------
+
+    def add_release(self, tag: str, body: str = "", draft: bool = False) -> int:
+        with self._lock:
+            created = self.op_repos_create_release((), {}, {"tag_name": tag, "body": body,
+                                                            "draft": draft})  # fmt: skip
+            return created[1]["id"]
+
+    def release_assets(self, release_id: int) -> dict[str, bytes]:
+        return {a["name"]: data for rid, a, data in self.assets.values() if rid == release_id}
+
+    def _release(self, rid: int) -> dict[str, Any]:
+        release = dict(self.releases[rid])
+        release["assets"] = [a for r, a, _ in self.assets.values() if r == rid]
+        return release
+
+    def op_repos_list_releases(self, args, query, body):
+        return 200, [self._release(rid) for rid in sorted(self.releases, reverse=True)], {}
+
+    def op_repos_create_release(self, args, query, body):
+        if any(r["tag_name"] == body["tag_name"] for r in self.releases.values()):
+            return 422, _already_exists("Release", "tag_name"), {}
+        rid = self._next_id()
+        url = f"{self._repo_url()}/releases/{rid}"
+        self.releases[rid] = openapi.build(
+            "release",
+            id=rid,
+            url=url,
+            assets_url=f"{url}/assets",
+            # on GitHub this is uploads.github.com; PyGithub only talks to the API's host
+            upload_url=f"{url}/assets{{?name,label}}",
+            html_url=self._html(f"releases/tag/{body['tag_name']}"),
+            tarball_url=f"{self._repo_url()}/tarball/{body['tag_name']}",
+            zipball_url=f"{self._repo_url()}/zipball/{body['tag_name']}",
+            tag_name=body["tag_name"],
+            target_commitish=body.get("target_commitish", "main"),
+            name=body.get("name"),
+            body=body.get("body"),
+            draft=body.get("draft", False),
+            prerelease=body.get("prerelease", False),
+            author=self._user(BOT),
+        )
+        return 201, self._release(rid), {}
+
+    def op_repos_update_release(self, args, query, body):
+        rid = int(args[0])
+        if rid not in self.releases:
+            return 404, {"message": "Not Found"}, {}
+        self.releases[rid].update(
+            {k: body[k] for k in ("tag_name", "name", "body", "draft", "prerelease") if k in body}
+        )
+        return 200, self._release(rid), {}
+
+    def op_repos_upload_release_asset(self, args, query, body):
+        rid = int(args[0])
+        if rid not in self.releases or "name" not in query:
+            return 404, {"message": "Not Found"}, {}
+        if any(a["name"] == query["name"] for r, a, _ in self.assets.values() if r == rid):
+            return 422, _already_exists("ReleaseAsset", "name"), {}
+        data = body.get("data", b"")
+        aid = self._next_id()
+        asset = openapi.build(
+            "release-asset",
+            id=aid,
+            name=query["name"],
+            label=query.get("label") or None,
+            content_type=body.get("content_type") or "application/octet-stream",
+            size=len(data),
+            state="uploaded",
+            url=f"{self._repo_url()}/releases/assets/{aid}",
+            browser_download_url=self._html(f"releases/download/{aid}/{query['name']}"),
+            uploader=self._user(BOT),
+        )
+        self.assets[aid] = (rid, asset, data)
+        return 201, asset, {}
+
+    def op_repos_delete_release_asset(self, args, query, body):
+        aid = int(args[0])
+        if aid not in self.assets:
+            return 404, {"message": "Not Found"}, {}
+        del self.assets[aid]
+        return 204, None, {}
+
     def op_rate_limit_get(self, args, query, body):
         rate = {"limit": 5000, "remaining": 4990, "reset": int(time.time()) + 3600, "used": 10}
         return (
@@ -445,6 +535,17 @@ class FakeGitHub:
             ),
             {},
         )
+
+
+def _already_exists(resource: str, name: str) -> dict[str, Any]:
+    return {
+        "message": "Validation Failed",
+        "errors": [{"resource": resource, "code": "already_exists", "field": name}],
+    }
+
+
+def _header(headers: dict[str, str], name: str) -> str:
+    return next((v for k, v in headers.items() if k.lower() == name), "")
 
 
 def _token(headers: dict[str, str]) -> str:

@@ -1,8 +1,9 @@
 """`mlgate demo`: the full gate on a bundled real example.
 
 A digits classifier (scikit-learn's bundled 8x8 digits, converted with skl2onnx) and a
-"pull request" that makes it larger, slower and less accurate. The gate fails the PR; the
-demo itself succeeds and points at what it wrote."""
+"pull request" that makes it larger, slower and less accurate. The gate fails the PR, and
+the release report made from the same results says "not ready to sign off"; the demo itself
+succeeds and points at what it wrote."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from mlgate.commands.compare import CompareOptions, CompareOutcome, compare
+from mlgate.commands.report import ReportOptions, ReportOutcome, report
 from mlgate.progress import Progress
 
 DEMO_FILES = ("base.onnx", "head.onnx", "eval.npz", "mlgate.yml")
@@ -22,6 +24,7 @@ class DemoOutcome:
     exit_code: int
     compare: CompareOutcome
     folder: Path
+    report: ReportOutcome
 
 
 def demo(
@@ -41,4 +44,7 @@ def demo(
         budget_seconds=budget_seconds,
     )
     outcome = compare(options, progress)
-    return DemoOutcome(exit_code=0, compare=outcome, folder=out)
+    report_dir = out / "report"
+    shutil.rmtree(report_dir, ignore_errors=True)  # the last run's release-results.json
+    released = report(ReportOptions(results=out, release="demo", out=report_dir))
+    return DemoOutcome(exit_code=0, compare=outcome, folder=out, report=released)

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import requests
 from github import Auth, Github, GithubException
 from github.IssueComment import IssueComment
+from github.Repository import Repository
 
 from mlgate import __version__
 from mlgate.errors import MlgateError
@@ -150,6 +151,16 @@ class GitHubApi:
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
         self._clock = clock
+
+    @property
+    def repo(self) -> Repository:
+        return self._repo
+
+    def call(
+        self, what: str, action: Callable[[], T], reconcile: Callable[[], T | None] | None = None
+    ) -> T:
+        """`action` with this API's retries; a final failure is one `PublishError` line."""
+        return self._call(what, action, reconcile)
 
     def _call(
         self, what: str, action: Callable[[], T], reconcile: Callable[[], T | None] | None = None

@@ -7,7 +7,7 @@ HTML, mentions or links even when a template forgets to escape it."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import jinja2
 import jinja2.sandbox
@@ -16,11 +16,13 @@ from mlgate.compare.calibration import Calibration
 from mlgate.errors import ConfigError
 from mlgate.render.efficiency_view import profile_view
 from mlgate.render.markdown import code_span, finalize, safe_url
+from mlgate.render.release_view import ReleaseView
 from mlgate.render.run_view import run_view
 from mlgate.render.view import report_view
 from mlgate.results.schema import ProfileReport, Results, RunReport
 
 COMMENT_LIMIT = 65_536  # GitHub's maximum issue-comment body
+RELEASE_BODY_LIMIT = 125_000  # GitHub's maximum release body ("body is too long")
 _TRUNCATED = (
     "\n\n… comment truncated to fit GitHub's limit; the full results are in the job summary "
     "and the results JSON.\n"
@@ -145,3 +147,55 @@ def render_calibration(calibration: Calibration, target: str, model: str) -> str
 def render_profile(report: ProfileReport) -> str:
     """The terminal report of `mlgate profile`."""
     return text_env().get_template("profile.txt.j2").render(p=profile_view(report)) + "\n"
+
+
+def _report_loader(user_templates: Mapping[str, str]) -> jinja2.BaseLoader:
+    """A user's templates first, then the shipped ones; the shipped ones also under
+    `mlgate/` so that a user's template can `{% extends "mlgate/report.html.j2" %}`."""
+    return jinja2.ChoiceLoader(
+        [
+            jinja2.DictLoader(dict(user_templates)),
+            _LOADER,
+            jinja2.PrefixLoader({"mlgate": _LOADER}),
+        ]
+    )
+
+
+def _render_report(
+    env: jinja2.sandbox.SandboxedEnvironment, name: str, compact: bool, view: ReleaseView
+) -> str:
+    try:
+        return env.get_template(name).render(v=view, compact=compact)
+    except jinja2.TemplateSyntaxError as exc:
+        raise ConfigError(
+            f"report template {exc.name or name}, line {exc.lineno}: {exc.message}; fix the "
+            "template"
+        ) from None
+    except jinja2.TemplateError as exc:  # undefined name, sandbox refusal
+        raise ConfigError(f"report template {name}: {exc}; fix the template") from None
+
+
+def render_release_html(view: ReleaseView, user_templates: Mapping[str, str] = {}) -> str:
+    """The self-contained HTML report. Rendered sandboxed and HTML-escaped, whether the
+    template is ours or the user's (`user_templates`: name -> source)."""
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=_report_loader(user_templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return _render_report(env, "report.html.j2", False, view)
+
+
+def render_release_markdown(
+    view: ReleaseView, user_templates: Mapping[str, str] = {}, limit: int = RELEASE_BODY_LIMIT
+) -> str:
+    """The Markdown report for a GitHub Release body: compacted, then truncated, to fit."""
+    options = {**_markdown_options(), "loader": _report_loader(user_templates)}
+    env = _add_filters(jinja2.sandbox.SandboxedEnvironment(**options))  # type: ignore[arg-type]
+    note = "\n\n… report truncated to fit a GitHub Release body; the HTML report has it all.\n"
+    return _fit(
+        lambda compact: _render_report(env, "report.md.j2", compact, view),  # type: ignore[arg-type]
+        limit,
+        note,
+    )
