@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
 WIDTH = 720
-FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif' font-size='12'"
+FONT = "font-family='system-ui, -apple-system, Segoe UI, Roboto, sans-serif'"
 SERIES_COLOURS = ("#8a94a3", "#2463d1", "#1b9e5a", "#c8553d")
 KIND_STYLES = {  # scatter point kind -> (fill, label shown in the legend)
     "original": ("#111111", "original head model"),
@@ -57,10 +57,11 @@ def _clip(text: str, limit: int = 26) -> str:
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", extra: str = "",
-          tip: str = "") -> str:  # fmt: skip
+          tip: str = "", size: int = 12) -> str:  # fmt: skip
     title = f"<title>{escape(tip)}</title>" if tip else ""
     return (
-        f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' {FONT} {extra}>"
+        f"<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' {FONT} font-size='{size}' "
+        f"{extra}>"
         f"{title}{escape(text)}</text>"
     )
 
@@ -72,7 +73,7 @@ def _open(title: str, height: float, description: str) -> list[str]:
         f"<title>{escape(title)}</title>",
         f"<desc>{escape(description)}</desc>",
         f"<rect width='{WIDTH}' height='{height:.0f}' fill='#ffffff'/>",
-        _text(8, 18, title, extra="font-weight='600' font-size='14'"),
+        _text(8, 18, title, extra="font-weight='600'", size=14),
     ]
 
 
