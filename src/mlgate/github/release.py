@@ -73,7 +73,7 @@ def attach_report(
         release = api.call(
             f"updating the body of release {tag}",
             lambda: current.update_release(
-                name=current.title or name,
+                name=current.name or name,
                 message=body,
                 draft=current.draft,
                 prerelease=current.prerelease,
