@@ -269,3 +269,24 @@ def test_self_test_runs_this_action_and_this_reusable_workflow():
     assert any(s.get("uses") == "./" for s in steps)
     assert workflow["jobs"]["matrix"]["uses"] == "./.github/workflows/model-gate.yml"
     assert workflow["jobs"]["matrix"]["with"]["install"] == "."
+
+
+def test_release_example_benches_against_the_previous_tag_and_attaches_the_report():
+    workflow = _load(ROOT / "examples" / "release.yml")
+    assert workflow["on"] == {"push": {"tags": ["v*"]}}
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    assert list(jobs) == ["plan", "bench", "report"]
+    assert jobs["bench"]["strategy"]["fail-fast"] is False
+    report = jobs["report"]
+    assert report["if"].startswith("always()")  # a crashed target still gets reported
+    assert report["permissions"] == {"contents": "write"}  # the only job that writes
+    line = next(line for line in _run_lines({"jobs": {"r": report}}) if "mlgate report" in line)
+    assert '--github-release "$GITHUB_REF_NAME"' in line
+    assert '${previous:+--previous "$previous"}' in line
+    downloads = [s for s in report["steps"] if "release download" in s.get("run", "")]
+    assert "--pattern release-results.json" in downloads[0]["run"]
+    assert "$MLGATE_INSTALL" in jobs["bench"]["steps"][2]["run"]
+    assert workflow["env"]["MLGATE_INSTALL"] == _load(REUSABLE)["on"]["workflow_call"]["inputs"][
+        "install"
+    ]["default"]

@@ -182,6 +182,26 @@ def _truncated(tmp: Path) -> list[str]:
     return _model_bytes(tmp, data[: len(data) // 2])
 
 
+def _report_folder(tmp: Path, files: dict[str, str]) -> list[str]:
+    folder = tmp / "results"
+    folder.mkdir(exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    if not files:
+        from mlgate.results.store import write_results
+        from tests.render.sample import sample_results
+
+        write_results(sample_results(fail=False), folder / "results.json")
+    return ["report", "--results", str(folder), "--release", "v1", "--out", str(tmp / "r")]
+
+
+def _report_template(tmp: Path, text: str, name: str = "report.md.j2") -> list[str]:
+    templates = tmp / "templates"
+    templates.mkdir()
+    (templates / name).write_text(text)
+    return [*_report_folder(tmp, {}), "--templates", str(templates)]
+
+
 CASES: dict[str, tuple[Case, str]] = {
     # config (point 2)
     "config-typo-key": (lambda t: _config(t, "thresholdz: {}\n"), "did you mean 'thresholds'"),
@@ -345,6 +365,38 @@ CASES: dict[str, tuple[Case, str]] = {
     "history-no-results": (
         lambda t: ["history", "record", "--results", str(t)],
         "no run.json under",
+    ),
+    "report-no-results-folder": (
+        lambda t: ["report", "--results", str(t / "nope"), "--release", "v1"],
+        "results folder not found",
+    ),
+    "report-no-results-in-folder": (
+        lambda t: _report_folder(t, {"bench.json": '{"benchmarks": []}'}),
+        "no mlgate results in",
+    ),
+    "report-not-json": (
+        lambda t: _report_folder(t, {"run.json": "{truncated"}),
+        "run.json is not valid JSON",
+    ),
+    "report-invalid-results": (
+        lambda t: _report_folder(t, {"run.json": '{"kind": "mlgate-run", "verdict": 3}'}),
+        "run.json",
+    ),
+    "report-template-syntax": (
+        lambda t: _report_template(t, "{% for %}"),
+        "report template report.md.j2, line 1",
+    ),
+    "report-template-sandbox": (
+        lambda t: _report_template(t, "{{ v.__class__.__mro__ }}"),
+        "report template report.md.j2",
+    ),
+    "report-templates-misnamed": (
+        lambda t: _report_template(t, "x", name="comment.md.j2"),
+        "has neither report.html.j2 nor report.md.j2",
+    ),
+    "report-attach-without-token": (
+        lambda t: _report_folder(t, {}) + ["--github-release", "v1"],
+        "--github-release needs GITHUB_TOKEN and GITHUB_REPOSITORY",
     ),
     "plan-github-output-outside-a-workflow": (
         lambda t: ["plan", "--base", "HEAD", "--github-output"],

@@ -52,13 +52,13 @@ def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
 UPGRADES: dict[int, Any] = {1: _v1_to_v2}
 
 
-def upgrade(document: dict[str, Any]) -> dict[str, Any]:
+def upgrade(document: dict[str, Any], source: str = "results file") -> dict[str, Any]:
     version = document.get("schema_version")
     if not isinstance(version, int):
-        raise DataError("results file has no schema_version: not an mlgate results file")
+        raise DataError(f"{source} has no schema_version: not an mlgate results file")
     if version > SCHEMA_VERSION:
         raise DataError(
-            f"results file has schema_version {version}, newer than this mlgate understands "
+            f"{source} has schema_version {version}, newer than this mlgate understands "
             f"({SCHEMA_VERSION}); upgrade mlgate"
         )
     while version < SCHEMA_VERSION:
@@ -77,19 +77,19 @@ def _validate(adapter: TypeAdapter[Any], document: dict[str, Any], source: str) 
 
 
 def from_dict(document: dict[str, Any], source: str = "results") -> Results:
-    return _validate(_ADAPTER, upgrade(document), source)
+    return _validate(_ADAPTER, upgrade(document, source), source)
 
 
 def run_from_dict(document: dict[str, Any], source: str = "run") -> RunReport:
-    document = upgrade(document)
+    document = upgrade(document, source)
     results = document.get("results")
     if isinstance(results, list):
-        document = {**document, "results": [_upgraded(r) for r in results]}
+        document = {**document, "results": [_upgraded(r, source) for r in results]}
     return _validate(_RUN_ADAPTER, document, source)
 
 
-def _upgraded(document: Any) -> Any:
-    return upgrade(document) if isinstance(document, dict) else document
+def _upgraded(document: Any, source: str) -> Any:
+    return upgrade(document, source) if isinstance(document, dict) else document
 
 
 def parse_json(data: bytes, source: str, max_bytes: int = MAX_RESULTS_BYTES) -> dict[str, Any]:
