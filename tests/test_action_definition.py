@@ -287,6 +287,7 @@ def test_release_example_benches_against_the_previous_tag_and_attaches_the_repor
     downloads = [s for s in report["steps"] if "release download" in s.get("run", "")]
     assert "--pattern release-results.json" in downloads[0]["run"]
     assert "$MLGATE_INSTALL" in jobs["bench"]["steps"][2]["run"]
-    assert workflow["env"]["MLGATE_INSTALL"] == _load(REUSABLE)["on"]["workflow_call"]["inputs"][
-        "install"
-    ]["default"]
+    assert (
+        workflow["env"]["MLGATE_INSTALL"]
+        == _load(REUSABLE)["on"]["workflow_call"]["inputs"]["install"]["default"]
+    )

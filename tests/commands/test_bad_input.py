@@ -395,7 +395,7 @@ CASES: dict[str, tuple[Case, str]] = {
         "has neither report.html.j2 nor report.md.j2",
     ),
     "report-attach-without-token": (
-        lambda t: _report_folder(t, {}) + ["--github-release", "v1"],
+        lambda t: [*_report_folder(t, {}), "--github-release", "v1"],
         "--github-release needs GITHUB_TOKEN and GITHUB_REPOSITORY",
     ),
     "plan-github-output-outside-a-workflow": (

@@ -33,7 +33,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("MLGATE_OPTIMIZE", "0")
         patch.chdir(folder)
         demo(folder / "out")
-    yield folder / "out"
+    return folder / "out"
 
 
 def mlgate(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:

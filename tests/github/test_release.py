@@ -47,7 +47,8 @@ def test_a_tag_without_a_release_gets_a_draft_with_the_report_and_its_files(
 ):
     outcome = run_report(github, results, tmp_path / "out")
     (release,) = github.releases.values()
-    assert release["tag_name"] == "v2.0.0" and release["draft"] is True
+    assert release["tag_name"] == "v2.0.0"
+    assert release["draft"] is True
     markdown = (tmp_path / "out" / "report.md").read_text()
     assert release["body"] == f"{START}\n{markdown}\n{END}"
     assets = github.release_assets(release["id"])
@@ -72,7 +73,8 @@ def test_a_rerun_updates_the_same_release_keeps_the_notes_and_replaces_the_files
     assert release["body"].startswith("Highlights: faster tokenizer.\n\n" + START)
     assert release["body"].count(START) == 1
     second_ids = {a["id"] for r, a, _ in github.assets.values() if r == rid}
-    assert len(second_ids) == 3 and not first_ids & second_ids
+    assert len(second_ids) == 3
+    assert not first_ids & second_ids
     assert "release v2.0.0 updated" in outcome.summary
 
 
@@ -90,9 +92,12 @@ def test_an_upload_that_lands_but_answers_502_is_not_repeated(
     github.faults = once
     run_report(github, results, tmp_path / "out")
     (release,) = github.releases.values()
-    assert failed and sorted(github.release_assets(release["id"])) == [
-        "release-results.json", "report.html", "report.md",
-    ]  # fmt: skip
+    assert failed
+    assert sorted(github.release_assets(release["id"])) == [
+        "release-results.json",
+        "report.html",
+        "report.md",
+    ]
 
 
 def test_a_read_only_token_gets_one_line_and_no_write(
@@ -100,7 +105,8 @@ def test_a_read_only_token_gets_one_line_and_no_write(
 ):
     with pytest.raises(MlgateError, match=r"creating a draft release for v2.0.0 failed: HTTP 403"):
         run_report(github, results, tmp_path / "out", token="read-token")
-    assert github.releases == {} and github.writes()[0].status == 403
+    assert github.releases == {}
+    assert github.writes()[0].status == 403
     assert (tmp_path / "out" / "report.html").is_file()  # the files are written first
 
 
@@ -112,4 +118,6 @@ def test_release_body_replaces_only_its_block_and_cuts_only_the_report():
     second = release_body(edited, "report two")
     assert second == f"Written by a person.\n\n{START}\nreport two\n{END}\n\nFooter added later."
     cut = release_body(notes, "x" * 5000, limit=1000)
-    assert len(cut) <= 1000 and cut.startswith(notes) and "report truncated" in cut
+    assert len(cut) <= 1000
+    assert cut.startswith(notes)
+    assert "report truncated" in cut
