@@ -246,3 +246,13 @@ def test_target_without_latency_still_reports(tmp_path: Path):
     assert view.charts == []
     assert "v3" in render_release_html(view)
     assert isinstance(results.targets[0], TargetResult)
+
+
+def test_golden_release_markdown_with_a_previous_release_and_a_waiver():
+    from tests.render.test_comment import check_golden
+
+    now = waived(sample_results(fail=True))
+    other = with_target(sample_results(fail=False, model="models/detector.onnx"), name="arm64")
+    before = collected(sample_results(fail=False))
+    view = release_view(collected(now, other), "v2.1.0", NOW, before, "v2.0.0")
+    check_golden("release-report.md", render_release_markdown(view))

@@ -7,6 +7,7 @@ HTML, mentions or links even when a template forgets to escape it."""
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 
 import jinja2
@@ -194,8 +195,9 @@ def render_release_markdown(
     options = {**_markdown_options(), "loader": _report_loader(user_templates)}
     env = _add_filters(jinja2.sandbox.SandboxedEnvironment(**options))  # type: ignore[arg-type]
     note = "\n\n… report truncated to fit a GitHub Release body; the HTML report has it all.\n"
-    return _fit(
-        lambda compact: _render_report(env, "report.md.j2", compact, view),  # type: ignore[arg-type]
-        limit,
-        note,
-    )
+
+    def render(compact: bool) -> str:
+        text = _render_report(env, "report.md.j2", compact, view)  # type: ignore[arg-type]
+        return re.sub(r"\n{3,}", "\n\n", text)  # template whitespace: one blank line at most
+
+    return _fit(render, limit, note)

@@ -143,7 +143,7 @@ def checklist_item(model: str, target: TargetResult) -> ChecklistItem:
         return item("skipped", "not measured", "; ".join(target.notes) or "no results")
     waived = [m for m in target.metrics if m.verdict == "waived"]
     if waived:
-        detail = "; ".join(f"{label(m)} waived: {_waived_reason(m)}" for m in waived)
+        detail = "; ".join(f"{label(m)}: {_waived_reason(m)}" for m in waived)
         return item("waived", "passed with waivers", detail)
     return item("pass", "passed", "")
 
@@ -223,10 +223,12 @@ def _changes(current: Collected, previous: Collected | None) -> tuple[list[Chang
         )
     rows: list[ChangeRow] = []
     machines_differ: list[str] = []
+    new: list[str] = []
     for results in current.models:
         for target in results.targets:
             before = _previous_target(previous, results.model, target.name)
             if before is None:
+                new.append(f"{results.model} on {target.name}")
                 continue
             now_runner = _runner(current, results.model, target.name)
             then_runner = _runner(previous, results.model, target.name)
@@ -261,6 +263,8 @@ def _changes(current: Collected, previous: Collected | None) -> tuple[list[Chang
             + ", ".join(machines_differ)
             + "; compare those latencies with care."
         )
+    if new:
+        note += " Not in the previous release's results: " + ", ".join(new) + "."
     if not rows:
         note = "The previous release's results share no model and target with this release."
     return rows, note
