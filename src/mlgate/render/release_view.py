@@ -223,12 +223,12 @@ def _changes(current: Collected, previous: Collected | None) -> tuple[list[Chang
         )
     rows: list[ChangeRow] = []
     machines_differ: list[str] = []
-    new: list[str] = []
+    unseen: list[str] = []
     for results in current.models:
         for target in results.targets:
             before = _previous_target(previous, results.model, target.name)
             if before is None:
-                new.append(f"{results.model} on {target.name}")
+                unseen.append(f"{results.model} on {target.name}")
                 continue
             now_runner = _runner(current, results.model, target.name)
             then_runner = _runner(previous, results.model, target.name)
@@ -263,8 +263,8 @@ def _changes(current: Collected, previous: Collected | None) -> tuple[list[Chang
             + ", ".join(machines_differ)
             + "; compare those latencies with care."
         )
-    if new:
-        note += " Not in the previous release's results: " + ", ".join(new) + "."
+    if unseen:
+        note += " Not in the previous release's results: " + ", ".join(unseen) + "."
     if not rows:
         note = "The previous release's results share no model and target with this release."
     return rows, note
