@@ -93,63 +93,81 @@ def sweep(job: SearchInput, budget: Budget, seconds: float) -> tuple[str, float,
     return best[0], best[1], time.monotonic() - started
 
 
+HEADER = [
+    "| model | recommended | speedup (95% CI) | accuracy change | sweep's best | sweep "
+    "speedup | share | search s | sweep s | verdict |",
+    "|---|---|---|---|---|---|---|---|---|---|",
+]
+
+
+def _row(job: SearchInput, budget: Budget, args: argparse.Namespace) -> Row:
+    print(f"{job.display}: search")
+    outcome = search(job, budget, SearchSettings(budget_seconds=args.budget))
+    best = next((v for v in outcome.variants if v.name == outcome.recommended), None)
+    for variant in outcome.variants:
+        print(f"  search: {variant.name:52s} {variant.status:11s} {variant.speedup or 0:.2f}x")
+    sweep_name, sweep_speedup, sweep_seconds = "not run", 0.0, 0.0
+    verdict = "search only"
+    ratio = "—"
+    if not args.no_sweep:
+        print(f"{job.display}: sweep")
+        sweep_name, sweep_speedup, sweep_seconds = sweep(job, budget, args.ab_seconds)
+        if best is None:
+            verdict = "pass (none found)" if sweep_name == "none" else "MISSED"
+        else:
+            share = best.speedup / sweep_speedup if sweep_speedup > 1 else 1.0
+            ratio = f"{share:.0%}"
+            verdict = "pass" if share >= 0.9 else "below 90%"
+    return Row(
+        job.display,
+        outcome.recommended or "none",
+        f"{best.speedup:.2f}× ({best.speedup_ci[0]:.2f}–{best.speedup_ci[1]:.2f})"
+        if best and best.speedup_ci
+        else "—",
+        f"{best.accuracy_change * 100:+.2f} pt" if best and best.accuracy_change is not None
+        else f"cosine {best.cosine:.4f}" if best and best.cosine is not None
+        else "—",
+        sweep_name,
+        sweep_speedup,
+        ratio,
+        outcome.seconds,
+        sweep_seconds,
+        verdict,
+    )  # fmt: skip
+
+
+def _line(r: Row) -> str:
+    return (
+        f"| {r.model} | {r.recommended} | {r.speedup} | {r.accuracy} | {r.sweep_best} | "
+        f"{r.sweep_speedup:.2f}× | {r.ratio} | {r.search_seconds:.0f} | {r.sweep_seconds:.0f} | "
+        f"{r.verdict} |"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("models", nargs="+", help="MODEL[:EVAL.npz]")
     parser.add_argument("--budget", type=float, default=300.0, help="search budget, s")
     parser.add_argument("--ab-seconds", type=float, default=6.0, help="sweep A/B per variant")
-    parser.add_argument("--out", type=Path)
+    parser.add_argument("--no-sweep", action="store_true", help="the search only")
+    parser.add_argument("--out", type=Path, help="Markdown table, one row added per model")
     args = parser.parse_args()
     budget = Budget()
-    rows = []
+    lines = [f"# Optimizer search vs exhaustive sweep ({cpu_model()}, 1 thread)", "", *HEADER]
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n")
     for spec in args.models:
         job = _job(spec)
-        print(f"{job.display}: search")
-        outcome = search(job, budget, SearchSettings(budget_seconds=args.budget))
-        best = next((v for v in outcome.variants if v.name == outcome.recommended), None)
-        print(f"{job.display}: sweep")
-        sweep_name, sweep_speedup, sweep_seconds = sweep(job, budget, args.ab_seconds)
-        if best is None:
-            verdict = "pass (none found)" if sweep_name == "none" else "MISSED"
-            ratio = "—"
-        else:
-            share = best.speedup / sweep_speedup if sweep_speedup > 1 else 1.0
-            ratio = f"{share:.0%}"
-            verdict = "pass" if share >= 0.9 else "below 90%"
-        rows.append(
-            Row(
-                job.display,
-                outcome.recommended or "none",
-                f"{best.speedup:.2f}× ({best.speedup_ci[0]:.2f}–{best.speedup_ci[1]:.2f})"
-                if best and best.speedup_ci
-                else "—",
-                f"{best.accuracy_change:+.4f}" if best and best.accuracy_change is not None
-                else "—",
-                sweep_name,
-                sweep_speedup,
-                ratio,
-                outcome.seconds,
-                sweep_seconds,
-                verdict,
-            )
-        )  # fmt: skip
-    lines = [
-        f"# Optimizer search vs exhaustive sweep ({cpu_model()}, 1 thread)",
-        "",
-        "| model | recommended | speedup (95% CI) | accuracy change | sweep's best | sweep "
-        "speedup | share | search s | sweep s | verdict |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    lines += [
-        f"| {r.model} | {r.recommended} | {r.speedup} | {r.accuracy} | {r.sweep_best} | "
-        f"{r.sweep_speedup:.2f}× | {r.ratio} | {r.search_seconds:.0f} | {r.sweep_seconds:.0f} | "
-        f"{r.verdict} |"
-        for r in rows
-    ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+        try:
+            line = _line(_row(job, budget, args))
+        except Exception as exc:  # one model's failure must not lose the others' rows
+            line = f"| {job.display} | error: {' '.join(str(exc).split())[:200]} |"
+        print(line, flush=True)
+        lines.append(line)
+        if args.out:
+            with args.out.open("a") as handle:
+                handle.write(line + "\n")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
