@@ -105,7 +105,8 @@ def _row(job: SearchInput, budget: Budget, args: argparse.Namespace) -> Row:
     outcome = search(job, budget, SearchSettings(budget_seconds=args.budget))
     best = next((v for v in outcome.variants if v.name == outcome.recommended), None)
     for variant in outcome.variants:
-        print(f"  search: {variant.name:52s} {variant.status:11s} {variant.speedup or 0:.2f}x")
+        speedup = f"{variant.speedup:.2f}x" if variant.speedup else ""
+        print(f"  search: {variant.name:52s} {variant.status:11s} {speedup:6s} {variant.reason}")
     sweep_name, sweep_speedup, sweep_seconds = "not run", 0.0, 0.0
     verdict = "search only"
     ratio = "—"
