@@ -45,3 +45,18 @@ class CopiesAsStatic:
 
     def apply(self, source: Path, destination: Path, context: PassContext) -> None:
         shutil.copyfile(source, destination)
+
+
+@dataclass(frozen=True)
+class LittersWorkingDirectory:
+    """Like onnxruntime's symbolic shape inference when it gives up: it saves a model into
+    the current directory, then carries on."""
+
+    name: str = "litters"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        shutil.copyfile(source, Path("sym_shape_infer_temp.onnx"))
+        shutil.copyfile(source, destination)

@@ -25,7 +25,7 @@ from mlgate.optimize.passes import (
     opset,
 )
 from tests import model_builders as mb
-from tests.optimize.fault_passes import CopiesAsStatic, Hangs, Raises
+from tests.optimize.fault_passes import CopiesAsStatic, Hangs, LittersWorkingDirectory, Raises
 
 CPU = PassContext(("CPUExecutionProvider",))
 
@@ -149,6 +149,15 @@ def test_a_silent_no_op_is_reported_not_measured(tmp_path):
     built = build(source, tmp_path / "out.onnx", Recipe("r", (CopiesAsStatic(),)), CPU, 60)
     assert built.status == "skipped"
     assert "unchanged (a silent no-op)" in built.reason
+
+
+def test_passes_cannot_litter_the_working_directory(tmp_path):
+    mb.save(mb.cnn(), tmp_path / "cnn.onnx")  # tests run in tmp_path: relative paths here
+    recipe = Recipe("r", (LittersWorkingDirectory(),))
+    built = build(Path("cnn.onnx"), Path("out.onnx"), recipe, CPU, 60)
+    assert built.status == "skipped"
+    assert "unchanged" in built.reason  # it read the model through the relative path
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".onnx") == ["cnn.onnx"]
 
 
 def test_a_pipeline_applies_its_passes_in_order(tmp_path):

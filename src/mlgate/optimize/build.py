@@ -4,6 +4,7 @@ on; a pass that hangs is killed; a pass that silently changes nothing is reporte
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -11,6 +12,7 @@ import shutil
 import tempfile
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -55,8 +57,12 @@ def apply_recipe(
     context: PassContext,
     require_change: bool = True,
 ) -> str:
-    """Run the passes; returns "" when built, else the reason it was skipped."""
-    with tempfile.TemporaryDirectory(prefix="mlgate-pass-") as tmp:
+    """Run the passes; returns "" when built, else the reason it was skipped. The passes run
+    inside a temporary folder: onnxruntime's symbolic shape inference, when it cannot
+    finish, saves `sym_shape_infer_temp.onnx` and its weights into the working directory,
+    which would otherwise be the user's checkout."""
+    source, destination = source.resolve(), destination.resolve()
+    with tempfile.TemporaryDirectory(prefix="mlgate-pass-") as tmp, _working_directory(tmp):
         current = source
         for index, step in enumerate(recipe.passes):
             before = onnx.load(str(current), load_external_data=False)
@@ -80,6 +86,16 @@ def apply_recipe(
             return "the recipe left the graph unchanged: nothing to measure"
         shutil.copyfile(current, destination)
     return ""
+
+
+@contextlib.contextmanager
+def _working_directory(folder: str) -> Iterator[None]:
+    previous = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(previous)
 
 
 def _quiet() -> None:
