@@ -120,7 +120,8 @@ def _attach(tag: str, release: str, markdown: str, files: list[Path],
             "--github-release needs GITHUB_TOKEN and GITHUB_REPOSITORY in the environment "
             "(in a workflow: env GITHUB_TOKEN: ${{ github.token }}, permissions contents: write)"
         )
-    api = GitHubApi(environ.get("GITHUB_API_URL", "https://api.github.com"), token, repository)
+    api_url = environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
+    api = GitHubApi(api_url, token, repository)
     attached = attach_report(api, tag, release, markdown, files)
     state = "created as a draft" if attached.created else "updated"
     return f"release {tag} {state}: {attached.url} (assets: {', '.join(attached.assets)})\n"

@@ -14,10 +14,10 @@ from github import GithubException
 from github.GitRelease import GitRelease
 
 from mlgate.github.publish import GitHubApi
+from mlgate.render.environment import RELEASE_BODY_LIMIT
 
 START = "<!-- mlgate-report:start -->"
 END = "<!-- mlgate-report:end -->"
-BODY_LIMIT = 125_000  # GitHub's maximum release body
 _CUT = "\n\n… report truncated to fit the release body; see the attached report.html.\n"
 
 
@@ -30,7 +30,7 @@ class AttachedRelease:
     replaced: list[str] = field(default_factory=list)
 
 
-def release_body(existing: str, report: str, limit: int = BODY_LIMIT) -> str:
+def release_body(existing: str, report: str, limit: int = RELEASE_BODY_LIMIT) -> str:
     """`existing` with its marked block replaced by `report` (appended if it has none);
     the report is cut, never the person's text, when the whole would exceed `limit`."""
     before, after = existing, ""

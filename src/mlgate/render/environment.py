@@ -52,9 +52,10 @@ def markdown_env() -> jinja2.Environment:
     return _add_filters(jinja2.Environment(**_markdown_options()))  # type: ignore[arg-type]
 
 
-def sandboxed_env() -> jinja2.sandbox.SandboxedEnvironment:
-    """For a user's own comment template: no attribute tricks, same escaping."""
-    env = jinja2.sandbox.SandboxedEnvironment(**_markdown_options())  # type: ignore[arg-type]
+def sandboxed_env(loader: jinja2.BaseLoader | None = None) -> jinja2.sandbox.SandboxedEnvironment:
+    """For a user's own template: no attribute tricks, same escaping."""
+    options = {**_markdown_options(), "loader": loader or _LOADER}
+    env = jinja2.sandbox.SandboxedEnvironment(**options)  # type: ignore[arg-type]
     return _add_filters(env)  # type: ignore[return-value]
 
 
@@ -176,11 +177,11 @@ def _render_report(
         raise ConfigError(f"report template {name}: {exc}; fix the template") from None
 
 
-def render_release_html(view: ReleaseView, user_templates: Mapping[str, str] = {}) -> str:
+def render_release_html(view: ReleaseView, user_templates: Mapping[str, str] | None = None) -> str:
     """The self-contained HTML report. Rendered sandboxed and HTML-escaped, whether the
     template is ours or the user's (`user_templates`: name -> source)."""
     env = jinja2.sandbox.SandboxedEnvironment(
-        loader=_report_loader(user_templates),
+        loader=_report_loader(user_templates or {}),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -189,15 +190,16 @@ def render_release_html(view: ReleaseView, user_templates: Mapping[str, str] = {
 
 
 def render_release_markdown(
-    view: ReleaseView, user_templates: Mapping[str, str] = {}, limit: int = RELEASE_BODY_LIMIT
+    view: ReleaseView,
+    user_templates: Mapping[str, str] | None = None,
+    limit: int = RELEASE_BODY_LIMIT,
 ) -> str:
     """The Markdown report for a GitHub Release body: compacted, then truncated, to fit."""
-    options = {**_markdown_options(), "loader": _report_loader(user_templates)}
-    env = _add_filters(jinja2.sandbox.SandboxedEnvironment(**options))  # type: ignore[arg-type]
+    env = sandboxed_env(_report_loader(user_templates or {}))
     note = "\n\n… report truncated to fit a GitHub Release body; the HTML report has it all.\n"
 
     def render(compact: bool) -> str:
-        text = _render_report(env, "report.md.j2", compact, view)  # type: ignore[arg-type]
+        text = _render_report(env, "report.md.j2", compact, view)
         return re.sub(r"\n{3,}", "\n\n", text)  # template whitespace: one blank line at most
 
     return _fit(render, limit, note)

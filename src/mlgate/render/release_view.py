@@ -474,13 +474,8 @@ def _points(value: float) -> str:
 
 
 def _kind(status: str) -> str:
-    if status == "recommended":
-        return "recommended"
-    if status == "faster":
-        return "faster"
-    if status == "rejected":
-        return "rejected"
-    return "other"
+    """A variant's status -> its scatter point style (a key of `svg.KIND_STYLES`)."""
+    return status if status in ("recommended", "faster", "rejected") else "other"
 
 
 def _per_target_chart(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from mlgate.compare.compare import overall_verdict
 from mlgate.errors import DataError
+from mlgate.results.merge import combine
 from mlgate.results.schema import Provenance, Results, RunContextInfo
 from mlgate.results.store import MAX_RESULTS_BYTES, from_dict, parse_json, run_from_dict
 
@@ -82,7 +83,8 @@ def collect(folder: Path) -> Collected:
                     )
                 seen[key] = source
                 runners.append(Runner(results.model, target.name, results.provenance, source))
-            models[results.model] = _merged(models.get(results.model), results)
+            known = models.get(results.model)
+            models[results.model] = results if known is None else combine(known, results)
     if not models:
         raise DataError(
             f"no mlgate results in {folder}: expected run.json or results.json files written "
@@ -93,16 +95,3 @@ def collect(folder: Path) -> Collected:
         for r in models.values()
     ]
     return Collected(merged, runners, contexts, sources, ignored, parts)
-
-
-def _merged(existing: Results | None, results: Results) -> Results:
-    if existing is None:
-        return results
-    return dataclasses.replace(
-        existing,
-        base=existing.base or results.base,
-        head=existing.head or results.head,
-        eval=existing.eval or results.eval,
-        targets=[*existing.targets, *results.targets],
-        errors=[*existing.errors, *(e for e in results.errors if e not in existing.errors)],
-    )

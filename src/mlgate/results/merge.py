@@ -32,6 +32,19 @@ def _same_commits(reports: Sequence[tuple[str, RunReport]]) -> None:
             )
 
 
+def combine(merged: Results, results: Results) -> Results:
+    """One model's results from two jobs: the targets of both, the first model facts found,
+    and every distinct error."""
+    return dataclasses.replace(
+        merged,
+        base=merged.base or results.base,
+        head=merged.head or results.head,
+        eval=merged.eval or results.eval,
+        targets=[*merged.targets, *results.targets],
+        errors=[*merged.errors, *(e for e in results.errors if e not in merged.errors)],
+    )
+
+
 def _missing(target: ExpectedTarget) -> TargetResult:
     message = (
         f"no results from target '{target.name}': its matrix job crashed, was cancelled or "
@@ -57,15 +70,7 @@ def merge_runs(
             if results.model not in models:
                 models[results.model] = dataclasses.replace(results, targets=[])
                 order.append(results.model)
-            merged = models[results.model]
-            models[results.model] = dataclasses.replace(
-                merged,
-                base=merged.base or results.base,
-                head=merged.head or results.head,
-                eval=merged.eval or results.eval,
-                targets=[*merged.targets, *results.targets],
-                errors=[*merged.errors, *(e for e in results.errors if e not in merged.errors)],
-            )
+            models[results.model] = combine(models[results.model], results)
     merged_results = []
     for model in order:
         results = models[model]
