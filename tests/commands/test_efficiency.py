@@ -3,6 +3,7 @@ the CLI: a fixture powercap tree whose counter a thread advances stands in for R
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -50,7 +51,8 @@ def test_estimated_energy_cost_and_carbon_with_their_methods(tmp_path, capsys, m
     assert energy["source"] == "estimated: CPU time × 10 W/core"
     assert target["energy"]["method"] == "estimated"
     assert target["energy"]["windows"] == 6
-    assert energy["head"] > energy["base"] > 0
+    # Positive, and no order asserted between the models: that is a timing claim.
+    assert min(energy["head"], energy["base"]) > 0
     proxy = metric(doc, "energy_proxy")
     assert proxy["source"] == "proxy: horowitz45-v1"
     assert proxy["verdict"] == "fail"
@@ -74,29 +76,37 @@ def test_estimated_energy_cost_and_carbon_with_their_methods(tmp_path, capsys, m
 
 
 class AdvancingCounter(threading.Thread):
-    """Plays the RAPL package counter: 15 W, written every millisecond, wrapping."""
+    """Plays the RAPL package counter: 15 W, written every millisecond, wrapping at
+    `max_range`. It remembers what it wrote, to show that it wrapped."""
 
     def __init__(self, energy_file: Path, max_range: int) -> None:
         super().__init__(daemon=True)
         self.file, self.max_range = energy_file, max_range
         self.stop = threading.Event()
+        self.written: list[int] = []
 
     def run(self) -> None:
         start = time.perf_counter()
         while not self.stop.is_set():
-            microjoules = int((time.perf_counter() - start) * 15e6) + self.max_range - 2_000_000
+            microjoules = int((time.perf_counter() - start) * 15e6) % self.max_range
             tmp = self.file.with_suffix(".tmp")
-            tmp.write_text(f"{microjoules % self.max_range}\n")
+            tmp.write_text(f"{microjoules}\n")
             tmp.replace(self.file)
+            self.written.append(microjoules)
             time.sleep(0.001)
 
 
 def test_rapl_through_the_command_with_a_wrapping_counter(tmp_path, capsys, models, monkeypatch):
+    """RAPL read through the command while the counter wraps about every 130 ms, so
+    inside energy windows of 50 ms. The arithmetic of a wrap is pinned exactly in
+    tests/bench/test_energy_meters.py; here each model's joules must still come out positive.
+    Nothing compares base with head: how their times relate is a timing claim, which
+    belongs to the benchmarks."""
     base, head, data = models
     zone = tmp_path / "powercap" / "intel-rapl:0"
     zone.mkdir(parents=True)
     (zone / "name").write_text("package-0\n")
-    max_range = 10_000_000
+    max_range = 2_000_000
     (zone / "max_energy_range_uj").write_text(f"{max_range}\n")
     (zone / "energy_uj").write_text("0\n")
     monkeypatch.setenv("MLGATE_POWERCAP_ROOT", str(tmp_path / "powercap"))
@@ -110,12 +120,14 @@ def test_rapl_through_the_command_with_a_wrapping_counter(tmp_path, capsys, mode
     finally:
         counter.stop.set()
         counter.join()
+    wraps = sum(b < a for a, b in itertools.pairwise(counter.written))
+    assert wraps >= 5  # the whole run lasts well over 5 × 133 ms
     doc = results(Path("r.json"))
-    assert doc["targets"][0]["energy"]["method"] == "rapl"
+    energy = doc["targets"][0]["energy"]
+    assert (energy["method"], energy["windows"]) == ("rapl", 4)
     assert metric(doc, "energy")["source"] == "rapl: package-0"
-    # 15 W over every window: joules per inference track time per inference, never negative
-    # although the counter wrapped (it starts 2 J below its range).
-    assert 0 < metric(doc, "energy")["base"] < metric(doc, "energy")["head"]
+    for model in ("base", "head"):
+        assert 0 < metric(doc, "energy")[model] < 1  # joules per inference of a tiny MLP
     assert "| energy / inference (rapl) |" in Path("c.md").read_text()
 
 
