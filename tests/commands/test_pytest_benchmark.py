@@ -54,9 +54,11 @@ def benchmark_files(tmp_path_factory) -> tuple[Path, Path]:
     return run_suite(root / "base", 1, "base.json"), run_suite(root / "head", 3, "head.json")
 
 
-def test_a_real_slowdown_fails_the_gate_and_the_unchanged_benchmark_passes(
-    benchmark_files, tmp_path, capsys
-):
+def test_a_real_slowdown_fails_the_gate(benchmark_files, tmp_path, capsys):
+    """The unchanged benchmark's verdict is not asserted: base and head ran in separate
+    processes, so on a busy runner it may drift past +10% (this flaked in CI); that is
+    why the model's own latency is measured interleaved. Its change must still be far
+    from the real slowdown's."""
     base_json, head_json = benchmark_files
     model = mb.save(mb.matmul_chain(layers=1, width=8), tmp_path / "m.onnx")
     config = tmp_path / "mlgate.yml"
@@ -74,13 +76,20 @@ def test_a_real_slowdown_fails_the_gate_and_the_unchanged_benchmark_passes(
     assert slow["verdict"] == "fail"
     assert slow["change"] > 1.0  # three sorts instead of one
     assert slow["threshold"] == "+10%"
-    assert same["verdict"] in ("pass", "inconclusive", "improved")
     assert abs(same["change"]) < 0.75  # unchanged code: far from the slow one (> +100%)
     assert extra["verdict"] == "fail"
     assert code == 1
     comment = Path("c.md").read_text()
     assert "pytest-benchmark" in comment
     assert "bench: test\\_suite.py::test\\_preprocess" in comment
+
+
+def test_the_same_real_results_on_both_sides_pass(benchmark_files):
+    base_json, _ = benchmark_files
+    base = parse_benchmark_file(json.loads(base_json.read_text()), "base.json")
+    result = compare_benchmarks(base, base, parse_threshold("+10%"))
+    assert [m.verdict for m in result.metrics] == ["pass", "pass"]
+    assert result.verdict == "pass"
 
 
 def _file(machine: dict, mean: float, data: list[float] | None = None) -> dict:
