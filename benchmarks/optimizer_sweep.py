@@ -24,13 +24,13 @@ from pathlib import Path
 from mlgate.bench.environment import cpu_model
 from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.session import Target, open_session
+from mlgate.optimize.ab import DECIDING_SEGMENTS, RunCost, ab_test
 from mlgate.optimize.build import build
 from mlgate.optimize.passes import PassContext
 from mlgate.optimize.search import (
     Budget,
     SearchInput,
     SearchSettings,
-    _ab,
     _feeds,
     _judge_fidelity,
     _outputs,
@@ -75,6 +75,9 @@ def sweep(job: SearchInput, budget: Budget, seconds: float) -> tuple[str, float,
     context = PassContext(tuple(job.target.providers), calibration)
     best = ("none", 1.0)
     model = onnx.load(str(job.path), load_external_data=False)
+    feeds = batches[0].feeds
+    cost = RunCost.measure(job.path, job.target, job.display, feeds)
+    seconds = max(seconds, cost.seconds_for(DECIDING_SEGMENTS, 2))
     with tempfile.TemporaryDirectory() as tmp:
         for index, recipe in enumerate(sweep_recipes(model)):
             out = Path(tmp) / f"{index}.onnx"
@@ -86,10 +89,15 @@ def sweep(job: SearchInput, budget: Budget, seconds: float) -> tuple[str, float,
             )
             if rejection:
                 continue
-            ratio, low, high = _ab(job.path, out, job, batches[0].feeds, seconds, 8, 0.95)
-            if high < 1.0 and 1.0 / ratio > best[1]:
-                best = (recipe.name, 1.0 / ratio)
-            print(f"  {recipe.name:60s} {1 / ratio:.2f}x ({1 / high:.2f}-{1 / low:.2f})")
+            found = ab_test(job.path, out, job.target, job.display, feeds, seconds, 2, 0.95, cost)
+            low, high = found.speedup_interval
+            decided = found.segments >= DECIDING_SEGMENTS
+            if decided and low > 1.0 and found.speedup > best[1]:
+                best = (recipe.name, found.speedup)
+            print(
+                f"  {recipe.name:60s} {found.speedup:.2f}x ({low:.2f}-{high:.2f}), "
+                f"{found.segments} session pairs" + ("" if decided else ", undecided")
+            )
     return best[0], best[1], time.monotonic() - started
 
 

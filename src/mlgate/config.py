@@ -102,10 +102,14 @@ class OptimizeConfig(_Strict):
         120.0, description="one variant's passes; a build still running is stopped"
     )
     screen_seconds: Annotated[float, Field(gt=0)] = Field(
-        3.0, description="short A/B per variant; clearly slower variants stop here"
+        3.0,
+        description="short A/B per variant, at least (a slow model gets more); clearly slower "
+        "variants stop here",
     )
     final_seconds: Annotated[float, Field(gt=0)] = Field(
-        10.0, description="full A/B of each finalist against the original"
+        10.0,
+        description="full A/B of each finalist against the original, at least (a slow model "
+        "gets the time 4 session pairs need)",
     )
     min_speedup: Annotated[float, Field(ge=1)] = Field(
         1.0, description="recommend only at least this speedup (and its interval above 1)"

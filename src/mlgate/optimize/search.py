@@ -28,11 +28,10 @@ import onnx
 
 from mlgate.bench.accuracy import Output, collect_outputs, fidelity, pick_output, task_metric
 from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
-from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.session import Session, Target, open_session
-from mlgate.compare.stats import clustered_ratios
 from mlgate.errors import MlgateError
 from mlgate.model.profile import index_bounds
+from mlgate.optimize.ab import DECIDING_SEGMENTS, SCREEN_SEGMENTS, ABResult, RunCost, ab_test
 from mlgate.optimize.build import Built, Recipe, build
 from mlgate.optimize.passes import (
     ConstantsToInitializers,
@@ -228,37 +227,6 @@ def _judge_fidelity(
     return found, ""
 
 
-def _ab(
-    original: Path, variant: Path, job: SearchInput, feeds: dict[str, np.ndarray], seconds: float,
-    segments: int, confidence: float,
-) -> tuple[float, float, float]:  # fmt: skip
-    """Median latency ratio variant/original with its interval (interleaved A/B)."""
-
-    def make(segment: int):  # type: ignore[no-untyped-def]
-        pair = [(original, "original"), (variant, "variant")]
-        order = pair if segment % 2 == 0 else pair[::-1]
-        opened = {label: open_session(p, job.target, job.display).runner(feeds) for p, label
-                  in order}  # fmt: skip
-        return opened["original"], opened["variant"]
-
-    settings = LatencySettings(
-        budget_seconds=seconds,
-        min_seconds=seconds,
-        warmup_seconds=min(0.5, seconds / 6),
-        segment_seconds=max(seconds / segments, 0.05),
-        min_segments=segments,
-    )
-    samples = measure_interleaved(make, settings, lambda *_: False)
-    (estimate,) = clustered_ratios(
-        samples.base, samples.head, samples.segment, (0.5,), confidence, n_resamples=500
-    )
-    return estimate.ratio, estimate.low, estimate.high
-
-
-def _speedup(ratio: float, low: float, high: float) -> tuple[float, tuple[float, float]]:
-    return 1.0 / ratio, (1.0 / high, 1.0 / low)
-
-
 # ---- the search ------------------------------------------------------------------------------
 
 
@@ -279,6 +247,14 @@ class _Search:
         self.labels = job.eval_data.labels if job.eval_data is not None else None
         self.original = collect_outputs(session, self.batches)
         self.timing_feeds = self.batches[0].feeds
+        self.cost = RunCost.measure(job.path, job.target, job.display, self.timing_feeds)
+        # A slow model gets the time that enough segments need (optimize/ab.py).
+        self.screen_seconds = max(
+            settings.screen_seconds, self.cost.seconds_for(SCREEN_SEGMENTS, 1)
+        )
+        self.final_seconds = max(
+            settings.final_seconds, self.cost.seconds_for(DECIDING_SEGMENTS, 2)
+        )
         self.context = PassContext(tuple(job.target.providers), calibration)
         self.model = onnx.load(str(job.path), load_external_data=False)
         if job.eval_data is None:
@@ -290,13 +266,19 @@ class _Search:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
+    def ab(self, variant: Path, seconds: float, blocks: int) -> ABResult:
+        return ab_test(
+            self.job.path, variant, self.job.target, self.job.display, self.timing_feeds,
+            seconds, blocks, self.settings.confidence, self.cost,
+        )  # fmt: skip
+
     def record(self, result: VariantResult) -> int:
         self.variants.append(result)
         return len(self.variants) - 1
 
     def try_recipe(self, recipe: Recipe) -> _Candidate | None:
         """Build, check fidelity, screen. A candidate if it is not clearly slower."""
-        if self.remaining() < self.settings.screen_seconds + 1:
+        if self.remaining() < self.screen_seconds + 1:
             self.not_tried.append(recipe.name)
             return None
         if any(v.name == recipe.name for v in self.variants):
@@ -330,22 +312,21 @@ class _Search:
         if rejection:
             self.record(dataclasses.replace(result, status="rejected", reason=rejection))
             return None
-        ratio, low, high = _ab(
-            self.job.path, path, self.job, self.timing_feeds,
-            min(self.settings.screen_seconds, max(self.remaining() - 0.5, 0.5)), 4,
-            self.settings.confidence,
-        )  # fmt: skip
-        speedup, interval = _speedup(ratio, low, high)
-        result = dataclasses.replace(result, speedup=_round(speedup), speedup_ci=_pair(interval))
-        if low > 1.0:
+        found = self.ab(path, min(self.screen_seconds, max(self.remaining() - 0.5, 0.5)), 1)
+        interval = _pair(found.speedup_interval)
+        result = dataclasses.replace(result, speedup=_round(found.speedup), speedup_ci=interval)
+        if found.segments < SCREEN_SEGMENTS:  # one session pair: no interval to prune on
+            reason = f"screening A/B undecided: {found.pairs} timings of one session pair"
+            result = dataclasses.replace(result, status="not faster", reason=reason)
+        elif found.low > 1.0:
             self.record(dataclasses.replace(result, status="slower", reason="screening A/B"))
             return None
-        if interval[0] > 1.0:  # the finals may confirm it
+        elif interval[0] > 1.0:  # the finals may confirm it
             result = dataclasses.replace(result, status="screened", reason="short A/B only")
         else:
             reason = "the screening A/B found no speedup"
             result = dataclasses.replace(result, status="not faster", reason=reason)
-        candidate = _Candidate(recipe, path, self.record(result), ratio)
+        candidate = _Candidate(recipe, path, self.record(result), found.ratio)
         self.candidates.append(candidate)
         return candidate
 
@@ -364,22 +345,30 @@ class _Search:
         finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
         best: tuple[float, _Candidate] | None = None
         for candidate in finalists:
-            seconds = min(self.settings.final_seconds, self.remaining())
-            if seconds < 1.0:
-                self.notes.append(f"{candidate.recipe.name}: no time left for the final A/B")
+            seconds = min(self.final_seconds, self.remaining())
+            needed = max(1.0, self.cost.seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
+            if seconds < needed:
+                self.notes.append(
+                    f"{candidate.recipe.name}: no time left for the final A/B ({needed:.0f} s "
+                    "needed); raise optimize.budget_seconds"
+                )
                 continue
-            ratio, low, high = _ab(
-                self.job.path, candidate.path, self.job, self.timing_feeds, seconds, 8,
-                self.settings.confidence,
-            )  # fmt: skip
-            speedup, interval = _speedup(ratio, low, high)
-            clear = interval[0] > 1.0 and speedup >= self.settings.min_speedup
+            found = self.ab(candidate.path, seconds, 2)
+            speedup, interval = found.speedup, found.speedup_interval
+            decided = found.segments >= DECIDING_SEGMENTS
+            clear = decided and interval[0] > 1.0 and speedup >= self.settings.min_speedup
+            reason = "" if clear else "the interval includes no speedup"
+            if not decided:
+                reason = (
+                    f"undecided: only {found.segments} of {DECIDING_SEGMENTS} session pairs "
+                    "fit in the time left; raise optimize.budget_seconds"
+                )
             self.variants[candidate.index] = dataclasses.replace(
                 self.variants[candidate.index],
                 speedup=_round(speedup),
                 speedup_ci=_pair(interval),
                 status="faster" if clear else "not faster",
-                reason="" if clear else "the interval includes no speedup",
+                reason=reason,
             )
             if clear and (best is None or speedup > best[0]):
                 best = (speedup, candidate)
