@@ -226,10 +226,13 @@ class Config(_Strict):
                 return model
         return ModelConfig(path=posix)
 
-    def thresholds_for(self, model: ModelConfig, overrides: dict[str, str]) -> dict[str, Threshold]:
-        """Defaults, then config, then per-model, then command-line overrides."""
+    def thresholds_for(
+        self, model: ModelConfig, overrides: dict[str, str], labelled: bool = True
+    ) -> dict[str, Threshold]:
+        """Defaults (fidelity gated when there are no labels), then config, then per-model,
+        then command-line overrides."""
         merged: dict[str, Any] = {
-            **default_thresholds(model.eval.metric),
+            **default_thresholds(model.eval.metric, labelled),
             **self.thresholds,
             **model.thresholds,
             **overrides,

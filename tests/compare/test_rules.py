@@ -89,12 +89,15 @@ def test_bound_threshold_on_head_value():
     assert judge(obs, parse_threshold(">= 0.99")).verdict == "pass"
 
 
-def test_no_threshold_means_not_gated_and_missing_means_skipped():
+def test_no_threshold_means_not_gated_and_a_gated_metric_left_unmeasured_is_undecided():
     assert judge(Observation(METRICS["params"], 10, 20), None).verdict == "skipped"
-    assert (
-        judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%")).verdict == "skipped"
-    )
-    assert judge(Observation(METRICS["size"], 0, 20), parse_threshold("+1%")).verdict == "skipped"
+    missing = judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%"))
+    assert missing.verdict == "inconclusive"
+    assert "not decided" in missing.note
+    from_zero = judge(Observation(METRICS["size"], 0, 20), parse_threshold("+1%"))
+    assert from_zero.verdict == "inconclusive"
+    assert "exactly 0" in from_zero.note
+    assert judge(Observation(METRICS["size"], 0, 0), parse_threshold("+1%")).verdict == "pass"
 
 
 def test_measured_energy_is_judged_like_a_sampled_metric_and_keeps_its_source():

@@ -51,10 +51,15 @@ def test_rank_test():
     assert stats.rank_test(base, base * 1.05) < 1e-6
 
 
-def test_min_samples():
-    assert stats.min_samples_for(0.9) == 64
-    assert stats.min_samples_for(0.99) == 662
-    assert stats.min_samples_for(0.95) == 59
+def test_min_samples_follow_the_range_coverage_formula():
+    # hand-computed: 1 - 0.9**n - 0.1**n >= 0.95 first holds at n = 29 (0.9**28 = 0.0523)
+    assert stats.min_samples_for(0.9) == 29
+    assert stats.min_samples_for(0.99) == 299
+    assert stats.min_samples_for(0.5) == 6  # 1 - 2 * 0.5**6 = 0.969; n = 5 gives 0.9375
+    for quantile, n in stats.MIN_SAMPLES.items():
+        coverage = 1 - quantile**n - (1 - quantile) ** n
+        before = 1 - quantile ** (n - 1) - (1 - quantile) ** (n - 1)
+        assert coverage >= 0.95 > before, quantile
 
 
 def test_invalid_input():

@@ -120,12 +120,20 @@ def _matches(predictions: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return predictions == labels
 
 
-def top1(output: Output, labels: np.ndarray) -> float:
+def _per_example(values: np.ndarray) -> np.ndarray:
+    """Mean over every axis but the first: one score per example."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim <= 1:
+        return values.reshape(-1)
+    return values.reshape(values.shape[0], -1).mean(axis=1)
+
+
+def top1_scores(output: Output, labels: np.ndarray) -> np.ndarray:
     predictions = _predictions(output)
-    return float(np.mean(_matches(predictions, _labels_like(labels, predictions, output.name))))
+    return _per_example(_matches(predictions, _labels_like(labels, predictions, output.name)))
 
 
-def topk(output: Output, labels: np.ndarray, k: int) -> float:
+def topk_scores(output: Output, labels: np.ndarray, k: int) -> np.ndarray:
     scores = output.joined()
     if scores.dtype.kind != "f" or scores.ndim < 2:
         raise DataError(
@@ -135,7 +143,15 @@ def topk(output: Output, labels: np.ndarray, k: int) -> float:
     if output.classes is not None:
         best = output.classes[best]
     flat = _labels_like(labels, best[..., 0], output.name)
-    return float(np.mean(np.any(_matches(best, flat[..., None]), axis=-1)))
+    return _per_example(np.any(_matches(best, flat[..., None]), axis=-1))
+
+
+def top1(output: Output, labels: np.ndarray) -> float:
+    return float(np.mean(top1_scores(output, labels)))
+
+
+def topk(output: Output, labels: np.ndarray, k: int) -> float:
+    return float(np.mean(topk_scores(output, labels, k)))
 
 
 def _regression_pair(output: Output, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,30 +164,53 @@ def _regression_pair(output: Output, labels: np.ndarray) -> tuple[np.ndarray, np
     return values, labels.astype(np.float64).reshape(values.shape)
 
 
-def row_cosine(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean cosine similarity of rows (axis 0); a 1-D pair counts as one row."""
+def _row_cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     a = a.reshape(a.shape[0], -1) if a.ndim > 1 else a.reshape(1, -1)
     b = b.reshape(b.shape[0], -1) if b.ndim > 1 else b.reshape(1, -1)
     dot = np.sum(a * b, axis=1)
     norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
     same = np.all(a == b, axis=1)
     cosine = np.where(norms > 0, dot / np.where(norms > 0, norms, 1.0), 0.0)
-    return float(np.mean(np.where(same, 1.0, cosine)))
+    return np.where(same, 1.0, cosine)
+
+
+def row_cosine(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean cosine similarity of rows (axis 0); a 1-D pair counts as one row."""
+    return float(np.mean(_row_cosines(a, b)))
+
+
+def check_labels(labels: np.ndarray, display: str) -> None:
+    """Labels that are NaN or infinite can only make a metric meaningless: refuse them."""
+    if labels.dtype.kind in "fc" and not np.all(np.isfinite(labels)):
+        bad = int(np.sum(~np.isfinite(labels)))
+        raise DataError(
+            f"{display}: the labels hold {bad} NaN or infinite value(s); fix or drop those "
+            "examples"
+        )
+
+
+def task_scores(metric: str, output: Output, labels: np.ndarray) -> tuple[np.ndarray, bool]:
+    """One score per example, and whether scores are right/wrong (for a paired exact test)
+    rather than continuous. The task metric is their mean."""
+    if metric == "top1":
+        scores = top1_scores(output, labels)
+    elif metric.startswith("topk:"):
+        scores = topk_scores(output, labels, int(metric.split(":", 1)[1]))
+    else:
+        values, target = _regression_pair(output, labels)
+        if metric == "mse":
+            return _per_example((values - target) ** 2), False
+        if metric == "mae":
+            return _per_example(np.abs(values - target)), False
+        if metric == "cosine":
+            return _row_cosines(values, target), False
+        raise DataError(f"metric '{metric}' needs no labels")
+    binary = bool(np.all((scores == 0) | (scores == 1)))
+    return scores, binary
 
 
 def task_metric(metric: str, output: Output, labels: np.ndarray) -> float:
-    if metric == "top1":
-        return top1(output, labels)
-    if metric.startswith("topk:"):
-        return topk(output, labels, int(metric.split(":", 1)[1]))
-    values, target = _regression_pair(output, labels)
-    if metric == "mse":
-        return float(np.mean((values - target) ** 2))
-    if metric == "mae":
-        return float(np.mean(np.abs(values - target)))
-    if metric == "cosine":
-        return row_cosine(values, target)
-    raise DataError(f"metric '{metric}' needs no labels")
+    return float(np.mean(task_scores(metric, output, labels)[0]))
 
 
 def _pairs(base: list[Output], head: list[Output]) -> list[tuple[Output, Output]]:
@@ -180,10 +219,12 @@ def _pairs(base: list[Output], head: list[Output]) -> list[tuple[Output, Output]
     return pairs or list(zip(base, head, strict=False))
 
 
-def fidelity(base: list[Output], head: list[Output], metric_output: str | None) -> Fidelity:
+def fidelity(
+    base: list[Output], head: list[Output], metric_output: str | None, inputs: str = "eval"
+) -> Fidelity:
     """Head vs base outputs on the same inputs: worst max-abs-diff and cosine over outputs,
     top-1 agreement on the metric output."""
-    diffs, cosines = [], []
+    diffs, relative, cosines = [], [], []
     agreement = None
     for b, h in _pairs(base, head):
         b_all, h_all = b.joined(), h.joined()
@@ -191,7 +232,9 @@ def fidelity(base: list[Output], head: list[Output], metric_output: str | None) 
             continue
         if b_all.dtype.kind == "f" and h_all.dtype.kind == "f":  # labels are not distances
             b64, h64 = b_all.astype(np.float64), h_all.astype(np.float64)
-            diffs.append(float(np.max(np.abs(h64 - b64))) if b64.size else 0.0)
+            diff = float(np.max(np.abs(h64 - b64))) if b64.size else 0.0
+            diffs.append(diff)
+            relative.append(_relative_diff(diff, b64))
             cosines.append(row_cosine(h64, b64))
         is_metric = h.name == metric_output or (metric_output is None and h is head[0])
         if is_metric:
@@ -203,4 +246,15 @@ def fidelity(base: list[Output], head: list[Output], metric_output: str | None) 
         max_abs_diff=max(diffs) if diffs else None,
         cosine=min(cosines) if cosines else None,
         top1_agreement=agreement,
+        relative_diff=max(relative) if relative else None,
+        inputs=inputs,
     )
+
+
+def _relative_diff(diff: float, base: np.ndarray) -> float:
+    """`diff` over the base output's range (its largest magnitude when constant; `diff`
+    itself when the base output is all zeros)."""
+    if diff == 0 or not base.size:
+        return 0.0
+    scale = float(np.max(base) - np.min(base)) or float(np.max(np.abs(base)))
+    return diff / scale if scale > 0 else diff

@@ -234,6 +234,47 @@ def make_batches(
     return batches
 
 
+def fixed_batch(data: EvalData, inputs: list[InputSpec]) -> int | None:
+    """The batch a model fixes on an input whose eval array stacks a different number of
+    examples along axis 0 (e.g. 16 examples for an input of shape [1, 1, 64, W]): such
+    data is fed that many examples per call."""
+    count = example_count(data)
+    for spec in inputs:
+        array = data.arrays.get(spec.name)
+        first = spec.shape[0] if spec.shape else None
+        if (
+            array is not None
+            and array.ndim == len(spec.shape) > 0
+            and isinstance(first, int)
+            and first > 0
+            and array.shape[0] == count != first
+            and count % first == 0
+        ):
+            return first
+    return None
+
+
+def eval_batch_size(data: EvalData, inputs: list[InputSpec], configured: int | None) -> int | None:
+    """The configured batch size, else the model's fixed batch when the data stacks more
+    examples, else None (the arrays go whole)."""
+    return configured if configured is not None else fixed_batch(data, inputs)
+
+
+def one_call_feeds(
+    data: EvalData, inputs: list[InputSpec], configured: int | None, display: str
+) -> dict[str, np.ndarray] | None:
+    """Inputs for one timed call: the first batch of the configured size, else of the
+    model's fixed batch, else one example where the batch dimension is free. None when the
+    arrays cannot be split (they are then timed whole)."""
+    size = configured or fixed_batch(data, inputs) or 1
+    try:
+        return make_batches(data, inputs, size, display)[0].feeds
+    except DataError:
+        if configured is not None:
+            raise
+        return None
+
+
 # ---- synthetic inputs ------------------------------------------------------------------------
 
 

@@ -9,10 +9,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from mlgate.bench.accuracy import collect_outputs, fidelity, pick_output, task_metric
+from mlgate.bench.accuracy import (
+    Output,
+    check_labels,
+    collect_outputs,
+    fidelity,
+    normalise,
+    pick_output,
+    task_scores,
+)
 from mlgate.bench.energy import EnergySettings, measure_energy
 from mlgate.bench.energy_meters import Meter
-from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
+from mlgate.bench.inputs import (
+    Batch,
+    EvalData,
+    eval_batch_size,
+    make_batches,
+    one_call_feeds,
+    synthetic_feeds,
+)
 from mlgate.bench.latency import (
     LatencySettings,
     PairedSamples,
@@ -25,6 +40,7 @@ from mlgate.bench.memory import MemoryProfile, measure_memory
 from mlgate.bench.session import Session, Target, open_session
 from mlgate.compare.compare import Fidelity, Measured, MeasuredEnergy, Memory
 from mlgate.compare.stats import paired_ratio, segment_log_ratios
+from mlgate.errors import MlgateError
 from mlgate.model.load import LoadedModel
 from mlgate.model.profile import index_bounds
 from mlgate.results.schema import LatencyInfo
@@ -69,31 +85,52 @@ def _no_step(_: str) -> AbstractContextManager[object]:
 
 def _eval_batches(run: PairRun, base: Session, head: Session) -> tuple[list[Batch], list[Batch]]:
     assert run.eval_data is not None
+    data = run.eval_data
     known = {s.name for s in base.inputs} | {s.name for s in head.inputs}
     size = run.eval_settings.batch_size
     return (
-        make_batches(run.eval_data, base.inputs, size, run.base.display, known),
-        make_batches(run.eval_data, head.inputs, size, run.head.display, known),
+        make_batches(
+            data, base.inputs, eval_batch_size(data, base.inputs, size), run.base.display, known
+        ),
+        make_batches(
+            data, head.inputs, eval_batch_size(data, head.inputs, size), run.head.display, known
+        ),
     )
+
+
+@dataclass(frozen=True)
+class _Quality:
+    accuracy: tuple[float, float] | None
+    scores: tuple[np.ndarray, np.ndarray] | None
+    binary: bool
+    fidelity: Fidelity
 
 
 def _quality(
     run: PairRun, base: Session, head: Session, batches: tuple[list[Batch], list[Batch]]
-) -> tuple[tuple[float, float] | None, Fidelity]:
-    base_batches, head_batches = batches
-    base_out = collect_outputs(base, base_batches)
-    head_out = collect_outputs(head, head_batches)
+) -> _Quality:
+    base_out = collect_outputs(base, batches[0])
+    head_out = collect_outputs(head, batches[1])
     settings = run.eval_settings
     data = run.eval_data
-    accuracy = None
-    if data is not None and data.labels is not None and settings.metric != "fidelity":
-        base_metric = pick_output(base_out, settings.output, run.base.display)
-        head_metric = pick_output(head_out, settings.output, run.head.display)
-        accuracy = (
-            task_metric(settings.metric, base_metric, data.labels),
-            task_metric(settings.metric, head_metric, data.labels),
-        )
-    return accuracy, fidelity(base_out, head_out, settings.output)
+    fidelity_numbers = fidelity(base_out, head_out, settings.output)
+    if data is None or data.labels is None or settings.metric == "fidelity":
+        return _Quality(None, None, False, fidelity_numbers)
+    check_labels(data.labels, data.display)
+    base_scores, binary = _scores(settings, base_out, data.labels, run.base.display)
+    head_scores, _ = _scores(settings, head_out, data.labels, run.head.display)
+    return _Quality(
+        accuracy=(float(np.mean(base_scores)), float(np.mean(head_scores))),
+        scores=(base_scores, head_scores),
+        binary=binary,
+        fidelity=fidelity_numbers,
+    )
+
+
+def _scores(
+    settings: EvalSettings, outputs: list[Output], labels: np.ndarray, display: str
+) -> tuple[np.ndarray, bool]:
+    return task_scores(settings.metric, pick_output(outputs, settings.output, display), labels)
 
 
 def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memory | str]:
@@ -134,8 +171,7 @@ def _examples_in(feeds: dict[str, np.ndarray]) -> int:
 class _Prepared:
     """What the eval pass found, and the inputs latency and memory will use."""
 
-    accuracy: tuple[float, float] | None
-    fidelity: Fidelity | None
+    quality: _Quality | None
     feeds: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
     source: str  # "eval" | "synthetic"
     examples: int = 0
@@ -143,8 +179,9 @@ class _Prepared:
 
 
 def _prepare(run: PairRun, step: Step, notes: list[str]) -> _Prepared:
-    """Accuracy and fidelity on the eval set, or a first run on synthetic inputs so that a
-    broken model fails here with a clear message. The sessions are closed afterwards."""
+    """Accuracy and fidelity on the eval set, or a first run on synthetic inputs (fidelity
+    on those) so that a broken model fails here with a clear message. The sessions are
+    closed afterwards."""
     with step(f"{run.target.name}: opening sessions"):
         base = open_session(run.base.path, run.target, run.base.display)
         head = open_session(run.head.path, run.target, run.head.display)
@@ -153,32 +190,81 @@ def _prepare(run: PairRun, step: Step, notes: list[str]) -> _Prepared:
             latency_feeds(base, run.base, None, None, run.input_shapes)[0],
             latency_feeds(head, run.head, None, None, run.input_shapes)[0],
         )
-        for session, feed in zip((base, head), feeds, strict=True):
+        outputs = [
             _first_synthetic_run(session, feed)
-        notes.append("no eval data: latency and memory use seeded synthetic inputs")
-        return _Prepared(None, None, feeds, "synthetic")
+            for session, feed in zip((base, head), feeds, strict=True)
+        ]
+        notes.append(
+            "no eval data: latency and memory use seeded synthetic inputs, and fidelity "
+            "compares the outputs on them; give eval data with labels to judge accuracy"
+        )
+        agreement = fidelity(outputs[0], outputs[1], run.eval_settings.output, "synthetic")
+        return _Prepared(_Quality(None, None, False, agreement), feeds, "synthetic")
     with step(f"{run.target.name}: accuracy and fidelity on the eval set"):
         batches = _eval_batches(run, base, head)
-        accuracy, fidelity_numbers = _quality(run, base, head, batches)
+        quality = _quality(run, base, head, batches)
+    if run.eval_data.labels is None:
+        notes.append(
+            "the eval data has no labels: the gate judges agreement with the base model "
+            "(fidelity); add labels to let it judge accuracy instead"
+        )
     return _Prepared(
-        accuracy=accuracy,
-        fidelity=fidelity_numbers,
-        feeds=(batches[0][0].feeds, batches[1][0].feeds),
+        quality=quality,
+        feeds=_timed_feeds(run, (base, head), batches, notes),
         source="eval",
         examples=sum(_examples_in(b.feeds) for b in batches[1]),
         batches=len(batches[1]),
     )
 
 
-def _first_synthetic_run(session: Session, feeds: dict[str, np.ndarray]) -> None:
-    """Run once on the synthetic inputs; if the model rejects them, say how to fix it."""
+def _timed_feeds(
+    run: PairRun,
+    sessions: tuple[Session, Session],
+    batches: tuple[list[Batch], list[Batch]],
+    notes: list[str],
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """One example per timed call where the batch dimension is free (or the configured
+    batch, or the model's fixed batch), checked by one run; else the first eval batch."""
+    assert run.eval_data is not None
+    models = (run.base, run.head)
+    size = run.eval_settings.batch_size
+    chosen = []
+    for session, model, model_batches in zip(sessions, models, batches, strict=True):
+        feeds = one_call_feeds(run.eval_data, session.inputs, size, model.display)
+        if feeds is not None and not _runs(session, feeds):
+            feeds = None
+        if feeds is None:
+            feeds = model_batches[0].feeds
+            notes.append(
+                f"{model.display}: timed on the first eval batch per call (its inputs could "
+                "not be split into one example); set eval.batch_size to time a batch"
+            )
+        chosen.append(feeds)
+    return chosen[0], chosen[1]
+
+
+def _runs(session: Session, feeds: dict[str, np.ndarray]) -> bool:
+    try:
+        session.run(feeds)
+    except MlgateError:
+        return False
+    return True
+
+
+def _first_synthetic_run(session: Session, feeds: dict[str, np.ndarray]) -> list[Output]:
+    """Run once on the synthetic inputs (if the model rejects them, say how to fix it);
+    the outputs, for fidelity."""
     shapes = ", ".join(f"{name}{list(a.shape)}" for name, a in feeds.items())
-    session.run(
+    values = session.run(
         feeds,
         hint=f"the synthetic inputs {shapes} were guessed from the model's signature: set "
         "concrete shapes under `inputs:` for this model in mlgate.yml, or pass eval data "
         "with --data",
     )
+    return [
+        Output(name, [normalise(value)[0]])
+        for name, value in zip(session.output_names, values, strict=True)
+    ]
 
 
 def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
@@ -200,6 +286,7 @@ def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
 def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
     notes: list[str] = []
     prepared = _prepare(run, step, notes)
+    quality = prepared.quality
     feeds = prepared.feeds
     memory = None
     if run.measure_memory:
@@ -216,8 +303,10 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         size=(run.base.size_bytes, run.head.size_bytes),
         params=run.params,
         eval_metric=run.eval_settings.metric if run.eval_data is not None else None,
-        accuracy=prepared.accuracy,
-        fidelity=prepared.fidelity,
+        accuracy=quality.accuracy if quality else None,
+        accuracy_scores=quality.scores if quality else None,
+        accuracy_binary=quality.binary if quality else False,
+        fidelity=quality.fidelity if quality else None,
         memory=memory,
         latency_base=samples.base,
         latency_head=samples.head,

@@ -179,14 +179,15 @@ def model_info(
 
 
 def _thresholds(
-    config: Config, model: ModelConfig, overrides: dict[str, str]
+    config: Config, model: ModelConfig, overrides: dict[str, str], data: EvalData | None
 ) -> dict[str, Threshold]:
     for name, text in overrides.items():
         try:
             check_threshold(name, text)
         except ValueError as exc:
             raise ConfigError(f"--threshold {name}={text}: {exc}") from None
-    return config.thresholds_for(model, overrides)
+    labelled = data is not None and data.labels is not None and model.eval.metric != "fidelity"
+    return config.thresholds_for(model, overrides, labelled)
 
 
 def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConfig]:
@@ -363,9 +364,9 @@ def _gate(
     config, data_root = loaded.config, loaded.data_root
     head_source = source.resolve(options.head, workdir / "head", options.git_dir)
     model_config = config.model_for(head_source.repo_path)
-    thresholds = _thresholds(config, model_config, options.thresholds)
     targets = _selected_targets(config, options.targets)
     data = eval_data_for(options.data, model_config, config, data_root)
+    thresholds = _thresholds(config, model_config, options.thresholds, data)
     with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from mlgate.compare import stats
+from mlgate.compare.accuracy_stats import paired_change
 from mlgate.compare.metrics import ERROR_METRICS, METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.thresholds import Threshold
@@ -22,11 +23,6 @@ from mlgate.results.schema import (
 )
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
-CHECKPOINT_RESAMPLES = 300
-FINAL_RESAMPLES = 1000
-# A latency verdict needs this many segments (fresh session pairs): fewer cannot show how
-# much the memory layout of one session pair moved the result.
-MIN_GATED_SEGMENTS = 4
 MIN_ENERGY_WINDOWS = 4
 
 
@@ -35,6 +31,8 @@ class Fidelity:
     max_abs_diff: float | None = None
     cosine: float | None = None
     top1_agreement: float | None = None
+    relative_diff: float | None = None  # max abs diff over the base output's range
+    inputs: str = "eval"  # what the outputs were compared on: eval | synthetic
 
 
 @dataclass(frozen=True)
@@ -80,6 +78,10 @@ class Measured:
     params: tuple[int, int]
     eval_metric: str | None = None  # None: no eval data
     accuracy: tuple[float, float] | None = None  # None: no labels (or metric `fidelity`)
+    # Per-example scores of base and head on the same examples (paired tests), and whether
+    # they are right/wrong (top-1, top-k) rather than continuous (mse, mae, cosine).
+    accuracy_scores: tuple[np.ndarray, np.ndarray] | None = None
+    accuracy_binary: bool = False
     fidelity: Fidelity | None = None
     memory: tuple[Memory | str, Memory | str] | None = None  # str: why it is missing
     latency_base: np.ndarray | None = None  # paired seconds per run
@@ -92,35 +94,50 @@ class Measured:
     notes: list[str] = field(default_factory=list)
 
 
+def _latency_undecided(n: int, segments: int, quantile: float, confidence: float) -> str:
+    """Why a latency quantile cannot be decided from these samples yet ("" when it can)."""
+    needed = stats.min_samples_for(quantile, confidence)
+    if n < needed:
+        return f"too few calls ({n}; this percentile needs {needed})"
+    if segments < stats.MIN_SESSIONS:
+        return (
+            f"only {segments} session segment(s) fit the time (an interval needs "
+            f"{stats.MIN_SESSIONS} independent segments)"
+        )
+    return ""
+
+
+def _session_estimates(
+    base: np.ndarray, head: np.ndarray, segment: np.ndarray, confidence: float
+) -> list[stats.SessionRatio | None]:
+    if np.unique(segment).size < 2:
+        return [None] * len(LATENCY_QUANTILES)
+    return list(
+        stats.session_ratios(base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence)
+    )
+
+
 def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
     if m.latency_base is None or m.latency_head is None:
         return []
     base, head = m.latency_base, m.latency_head
     segment = m.latency_segment if m.latency_segment is not None else np.zeros(base.size, int)
-    p_value = stats.rank_test(base, head, segment)
     segments = int(np.unique(segment).size)
     observations = []
-    estimates = stats.clustered_ratios(
-        base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence, FINAL_RESAMPLES
-    )
-    for (name, quantile), estimate in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
-        not_gated = ""
-        if estimate.n < stats.min_samples_for(quantile):
-            not_gated = f"too few samples ({estimate.n}) for this percentile"
-        elif segments < MIN_GATED_SEGMENTS:
-            not_gated = (
-                f"only {segments} segment(s) of fresh sessions fit the time budget (need "
-                f"{MIN_GATED_SEGMENTS}); raise latency.budget_seconds"
-            )
+    estimates = _session_estimates(base, head, segment, confidence)
+    for (name, quantile), found in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
+        undecided = _latency_undecided(int(base.size), segments, quantile, confidence)
+        q_base, q_head = float(np.quantile(base, quantile)), float(np.quantile(head, quantile))
         observations.append(
             Observation(
                 METRICS[name],
-                estimate.base,
-                estimate.head,
-                estimate=estimate,
-                p_value=p_value,
-                not_gated=not_gated,
+                found.estimate.base if found else q_base,
+                found.estimate.head if found else q_head,
+                estimate=found.estimate if found else None,
+                p_value=found.p_value if found else None,
+                undecided=undecided,
                 method="sampled",
+                source=_latency_source(base.size, segments),
             )
         )
     median_base = float(np.median(base))
@@ -134,6 +151,13 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
         )
     )
     return observations
+
+
+def _latency_source(pairs: int, segments: int) -> str:
+    return (
+        f"{pairs} interleaved pairs in {segments} fresh session segments; t-interval over "
+        "the segments' log ratios"
+    )
 
 
 def _memory_observations(m: Measured) -> list[Observation]:
@@ -177,6 +201,12 @@ def _energy_observation(m: Measured, confidence: float) -> list[Observation]:
         return []
     e = m.energy
     source = f"{e.method}: {e.detail}"
+    # CPU time x watts is latency in other units: gating it would count one signal twice.
+    same_signal = (
+        "estimated from CPU time, the same signal as latency (gated there, not twice)"
+        if e.method == "estimated"
+        else ""
+    )
     paired = stats.paired_mean_ratio(e.base, e.head, confidence)
     if paired is None:
         return [
@@ -185,14 +215,15 @@ def _energy_observation(m: Measured, confidence: float) -> list[Observation]:
                 float(np.mean(e.base)) if e.base.size else None,
                 float(np.mean(e.head)) if e.head.size else None,
                 method="sampled",
-                not_gated="the meter did not advance in every window",
+                not_gated=same_signal,
+                undecided="the meter did not advance in every window",
                 source=source,
             )
         ]
     estimate, p_value = paired
-    not_gated = ""
+    undecided = ""
     if estimate.n < MIN_ENERGY_WINDOWS:
-        not_gated = f"only {estimate.n} windows (need {MIN_ENERGY_WINDOWS})"
+        undecided = f"only {estimate.n} windows (need {MIN_ENERGY_WINDOWS})"
     return [
         Observation(
             METRICS["energy"],
@@ -200,7 +231,8 @@ def _energy_observation(m: Measured, confidence: float) -> list[Observation]:
             estimate.head,
             estimate=estimate,
             p_value=p_value,
-            not_gated=not_gated,
+            not_gated=same_signal,
+            undecided=undecided,
             method="sampled",
             source=source,
         )
@@ -247,32 +279,52 @@ def _cost_observations(m: Measured) -> list[Observation]:
     return found
 
 
-def _quality_observations(m: Measured) -> list[Observation]:
-    found = []
-    if m.accuracy is not None and m.eval_metric is not None:
-        found.append(
-            Observation(
-                METRICS["accuracy"],
-                m.accuracy[0],
-                m.accuracy[1],
-                higher_is_better=m.eval_metric not in ERROR_METRICS,
-                note=m.eval_metric,
-            )
+FIDELITY_METRICS = (
+    ("fidelity.top1_agreement", "top1_agreement"),
+    ("fidelity.cosine", "cosine"),
+    ("fidelity.relative_diff", "relative_diff"),
+    ("fidelity.max_abs_diff", "max_abs_diff"),
+)
+
+
+def _accuracy_observation(m: Measured, confidence: float) -> list[Observation]:
+    if m.accuracy is None or m.eval_metric is None:
+        return []
+    paired = None
+    if m.accuracy_scores is not None:
+        base_scores, head_scores = m.accuracy_scores
+        paired = paired_change(base_scores, head_scores, m.accuracy_binary, confidence)
+    return [
+        Observation(
+            METRICS["accuracy"],
+            m.accuracy[0],
+            m.accuracy[1],
+            higher_is_better=m.eval_metric not in ERROR_METRICS,
+            note=m.eval_metric,
+            paired=paired,
+            source=paired.method if paired is not None else "",
         )
-    if m.fidelity is not None:
-        for name, value in (
-            ("fidelity.top1_agreement", m.fidelity.top1_agreement),
-            ("fidelity.cosine", m.fidelity.cosine),
-            ("fidelity.max_abs_diff", m.fidelity.max_abs_diff),
-        ):
-            if value is not None:
-                found.append(Observation(METRICS[name], None, value, method="measured"))
-    return found
+    ]
+
+
+def _fidelity_observations(m: Measured) -> list[Observation]:
+    if m.fidelity is None:
+        return []
+    source = f"head vs base outputs on the {m.fidelity.inputs} inputs"
+    return [
+        Observation(METRICS[name], None, value, method="measured", source=source)
+        for name, field_name in FIDELITY_METRICS
+        if (value := getattr(m.fidelity, field_name)) is not None
+    ]
+
+
+def _quality_observations(m: Measured, confidence: float) -> list[Observation]:
+    return [*_accuracy_observation(m, confidence), *_fidelity_observations(m)]
 
 
 def observations(m: Measured, confidence: float) -> list[Observation]:
     return [
-        *_quality_observations(m),
+        *_quality_observations(m, confidence),
         *_latency_observations(m, confidence),
         *_energy_observation(m, confidence),
         *_memory_observations(m),
@@ -284,7 +336,12 @@ def observations(m: Measured, confidence: float) -> list[Observation]:
 
 
 def target_verdict(metrics: list[MetricResult]) -> TargetVerdict:
-    return "fail" if any(metric.verdict == "fail" for metric in metrics) else "pass"
+    """A failure anywhere fails; otherwise a gated metric left undecided makes the target
+    inconclusive (never a pass); otherwise it passes."""
+    verdicts = {metric.verdict for metric in metrics}
+    if "fail" in verdicts:
+        return "fail"
+    return "inconclusive" if "inconclusive" in verdicts else "pass"
 
 
 def evaluate_target(
@@ -311,16 +368,20 @@ def evaluate_target(
 
 
 def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
+    """error > fail > inconclusive > pass over the targets."""
     if errors or any(t.verdict == "error" for t in targets):
         return "error"
-    return "fail" if any(t.verdict == "fail" for t in targets) else "pass"
+    if any(t.verdict == "fail" for t in targets):
+        return "fail"
+    return "inconclusive" if any(t.verdict == "inconclusive" for t in targets) else "pass"
 
 
 def latency_stop_rule(
     thresholds: Mapping[str, Threshold], confidence: float
 ) -> Callable[[np.ndarray, np.ndarray, np.ndarray], bool]:
-    """A stop rule for adaptive sampling: stop once every gated latency quantile with enough
-    samples has a decided verdict (pass, fail or improved), not `inconclusive`."""
+    """A stop rule for sequential sampling: stop once every gated latency quantile can be
+    decided (enough calls, at least MIN_SESSIONS segments) and its interval lies wholly
+    beyond, or wholly within, the threshold (pass, fail or improved, not `inconclusive`)."""
     gated = {
         name: (quantile, thresholds[name])
         for name, quantile in LATENCY_QUANTILES.items()
@@ -329,20 +390,20 @@ def latency_stop_rule(
     alpha = 1.0 - confidence
 
     def decided(base: np.ndarray, head: np.ndarray, segment: np.ndarray) -> bool:
-        if any(base.size < stats.min_samples_for(q) for q, _ in gated.values()):
-            return False
-        if np.unique(segment).size < MIN_GATED_SEGMENTS:
+        segments = int(np.unique(segment).size)
+        if any(_latency_undecided(base.size, segments, q, confidence) for q, _ in gated.values()):
             return False
         if not gated:
             return True
-        p_value = stats.rank_test(base, head, segment)
         quantiles = tuple(q for q, _ in gated.values())
-        estimates = stats.clustered_ratios(
-            base, head, segment, quantiles, confidence, CHECKPOINT_RESAMPLES
-        )
-        for (name, (_, threshold)), estimate in zip(gated.items(), estimates, strict=True):
+        found = stats.session_ratios(base, head, segment, quantiles, confidence)
+        for (name, (_, threshold)), ratio in zip(gated.items(), found, strict=True):
             obs = Observation(
-                METRICS[name], estimate.base, estimate.head, estimate=estimate, p_value=p_value
+                METRICS[name],
+                ratio.estimate.base,
+                ratio.estimate.head,
+                estimate=ratio.estimate,
+                p_value=ratio.p_value,
             )
             if judge(obs, threshold, alpha).verdict == "inconclusive":
                 return False
@@ -357,4 +418,6 @@ def run_verdict(results: list[Results], errors: list[str]) -> RunVerdict:
         return "error"
     if any(r.verdict == "fail" for r in results):
         return "fail"
+    if any(r.verdict == "inconclusive" for r in results):
+        return "inconclusive"
     return "pass" if results else "neutral"

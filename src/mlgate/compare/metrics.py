@@ -36,6 +36,13 @@ METRICS: dict[str, MetricSpec] = {
         ),
         MetricSpec("fidelity.cosine", "score", True, None, "head vs base output cosine"),
         MetricSpec(
+            "fidelity.relative_diff",
+            "score",
+            False,
+            None,
+            "largest head vs base output diff over the base output's range (worst output)",
+        ),
+        MetricSpec(
             "fidelity.max_abs_diff", "score", False, None, "largest head vs base output diff"
         ),
         MetricSpec("latency.p50", "s", False, "+5%", "median latency", sampled=True),
@@ -99,9 +106,19 @@ METRICS: dict[str, MetricSpec] = {
 
 ERROR_METRICS = frozenset({"mse", "mae"})
 
+# Without labels the gate cannot judge accuracy, but it can judge agreement with the base:
+# these defaults pass a re-export or an fp16 cast (cosine ~1, diffs ~1e-6..1e-3 of the
+# range) and fail a quantization that changes outputs (cosine 0.89, 87% agreement seen).
+UNLABELLED_FIDELITY = {
+    "fidelity.cosine": ">= 0.999",
+    "fidelity.top1_agreement": ">= 0.99",
+    "fidelity.relative_diff": "<= 0.05",
+}
 
-def default_thresholds(eval_metric: str | None = None) -> dict[str, str]:
-    """Thresholds applied when the config names none; error metrics gate relatively."""
+
+def default_thresholds(eval_metric: str | None = None, labelled: bool = True) -> dict[str, str]:
+    """Thresholds applied when the config names none; error metrics gate relatively. With
+    labels, accuracy decides and fidelity is shown; without, fidelity is gated."""
     thresholds = {
         name: spec.default_threshold
         for name, spec in METRICS.items()
@@ -109,4 +126,6 @@ def default_thresholds(eval_metric: str | None = None) -> dict[str, str]:
     }
     if eval_metric in ERROR_METRICS:
         thresholds["accuracy"] = "+5%"
+    if not labelled:
+        thresholds.update(UNLABELLED_FIDELITY)
     return thresholds

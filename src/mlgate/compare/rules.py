@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mlgate.compare.accuracy_stats import PairedChange
 from mlgate.compare.metrics import MetricSpec
 from mlgate.compare.stats import RatioEstimate
 from mlgate.compare.thresholds import Threshold
@@ -25,7 +26,9 @@ class Observation:
     higher_is_better: bool | None = None  # overrides the spec (error metrics: lower is better)
     estimate: RatioEstimate | None = None  # sampled metrics: the paired ratio with its CI
     p_value: float | None = None
-    not_gated: str = ""  # why a sampled metric is shown but not gated (too few samples, ...)
+    not_gated: str = ""  # why a metric is deliberately shown but not gated (other machine)
+    undecided: str = ""  # why a gated metric could not be decided (too few calls, ...)
+    paired: PairedChange | None = None  # accuracy: the paired change on the same examples
     method: str = "measured"
     note: str = ""
     source: str = ""
@@ -62,15 +65,25 @@ def _threshold_as_relative(obs: Observation, threshold: Threshold) -> float | No
 
 def _judge_deterministic(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
     if obs.base is None or obs.head is None:
-        return "skipped", "not measured on both models"
+        return "inconclusive", "not decided: not measured on both models"
     worse_by = (obs.base - obs.head) if obs.better_up else (obs.head - obs.base)
     if threshold.kind == "relative":
         if obs.base == 0:
-            return "skipped", "base is zero: a relative threshold cannot apply"
+            if worse_by <= 0:
+                return "pass", ""
+            return "inconclusive", (
+                f"base is exactly 0, so the relative threshold {threshold.text} cannot apply; "
+                "set an absolute threshold"
+            )
         limit = threshold.value * abs(obs.base)
     else:
         limit = threshold.value
     if abs(worse_by) <= obs.spec.noise_floor:
+        if worse_by > limit:
+            return "pass", (
+                f"over the {threshold.text} threshold, but inside the "
+                f"{_floor_text(obs)} noise floor of this measurement"
+            )
         return "pass", ""
     if worse_by > limit:
         return "fail", ""
@@ -79,12 +92,20 @@ def _judge_deterministic(obs: Observation, threshold: Threshold) -> tuple[Verdic
     return "pass", ""
 
 
+def _floor_text(obs: Observation) -> str:
+    if obs.spec.unit == "bytes":
+        return f"{obs.spec.noise_floor / 2**20:g} MiB"
+    return f"{obs.spec.noise_floor:g} {obs.spec.unit}"
+
+
 def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tuple[Verdict, str]:
     est = obs.estimate
-    if est is None:
-        return "skipped", "not measured"
     if obs.not_gated:
         return "skipped", f"shown, not gated: {obs.not_gated}"
+    if obs.undecided:
+        return "inconclusive", f"not decided: {obs.undecided}"
+    if est is None:
+        return "inconclusive", "not decided: not measured"
     limit = _threshold_as_relative(obs, threshold)
     if limit is None:
         return "skipped", "base is zero: a relative threshold cannot apply"
@@ -97,7 +118,53 @@ def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tupl
     if est.high <= 1.0 + limit:
         return "pass", ""
     mde = est.min_detectable_change()
-    return "inconclusive", f"interval too wide to decide; this run could detect changes ≥{mde:.1%}"
+    over = "over the threshold, but inside this run's noise; " if est.ratio > 1 + limit else ""
+    return "inconclusive", (
+        f"{over}interval too wide to decide; this run could detect changes ≥{mde:.1%}"
+    )
+
+
+def _accuracy_limit(obs: Observation, threshold: Threshold) -> tuple[float, str]:
+    """The threshold in the metric's own units, and a note when the base makes it odd."""
+    if threshold.kind != "relative":
+        return threshold.value, ""
+    base = abs(obs.base or 0.0)
+    if base == 0:
+        return 0.0, (
+            f"base {obs.note or 'metric'} is exactly 0, so the relative threshold "
+            f"{threshold.text} means any change; set an absolute threshold (e.g. '+0.01')"
+        )
+    return threshold.value * base, ""
+
+
+def _judge_paired(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
+    """Accuracy on the same examples: a significant drop beyond the threshold fails; a drop
+    beyond it that this eval set cannot tell from noise is inconclusive."""
+    paired = obs.paired
+    if paired is None:
+        return _judge_deterministic(obs, threshold)
+    limit, note = _accuracy_limit(obs, threshold)
+    worse = -paired.change if obs.better_up else paired.change
+    smallest = _amount(obs, paired.min_detectable)
+    detects = f"this eval set ({paired.examples} examples) detects changes ≥{smallest}"
+    notes = [note] if note else []
+    if worse > limit:
+        if paired.significant:
+            return "fail", "; ".join(notes)
+        return "inconclusive", "; ".join(
+            [*notes, "the drop cannot be told from noise on this eval set", detects]
+        )
+    if -worse > limit and paired.significant:
+        return "improved", "; ".join(notes)
+    if paired.min_detectable > limit > 0:
+        notes.append(detects)
+    return "pass", "; ".join(notes)
+
+
+def _amount(obs: Observation, value: float) -> str:
+    if obs.note in ("mse", "mae"):
+        return f"{value:.3g}"
+    return f"{value * 100:.2g}pp"
 
 
 def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) -> MetricResult:
@@ -109,6 +176,8 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
         verdict, note = "skipped", "not gated"
     elif threshold.kind == "bound":
         verdict, note = _judge_bound(obs, threshold)
+    elif obs.paired is not None:
+        verdict, note = _judge_paired(obs, threshold)
     elif obs.spec.sampled:
         verdict, note = _judge_sampled(obs, threshold, alpha)
     else:
@@ -124,9 +193,24 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
         threshold=threshold.text if threshold is not None else None,
         verdict=verdict,
         method=obs.method,
-        ci=(est.low - 1.0, est.high - 1.0) if est is not None else None,
-        p_value=obs.p_value,
-        min_detectable_change=est.min_detectable_change() if est is not None else None,
+        ci=_interval(obs),
+        p_value=obs.paired.p_value if obs.paired is not None else obs.p_value,
+        min_detectable_change=_detectable(obs),
         note="; ".join(part for part in (obs.note, note) if part),
         source=obs.source,
     )
+
+
+def _interval(obs: Observation) -> tuple[float, float] | None:
+    """Bounds of `change` (relative); for a paired accuracy change, bounds of `delta`."""
+    if obs.paired is not None:
+        return (obs.paired.low, obs.paired.high)
+    if obs.estimate is not None:
+        return (obs.estimate.low - 1.0, obs.estimate.high - 1.0)
+    return None
+
+
+def _detectable(obs: Observation) -> float | None:
+    if obs.paired is not None:
+        return obs.paired.min_detectable
+    return obs.estimate.min_detectable_change() if obs.estimate is not None else None

@@ -12,22 +12,26 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
-# The fewest pairs for a quantile estimate to be gated. With n samples the p-th quantile is
-# covered by a 95% order-statistic interval only from n >= log(0.05)/log(p) (64 for p90... the
-# issue's figures: 64 for p90, 662 for p99); the median needs far fewer.
-MIN_SAMPLES = {0.5: 20, 0.9: 64, 0.99: 662}
-
 _BOOTSTRAP_BYTES = 64 * 1024 * 1024  # memory cap for one vectorised resampling batch
 # Above this many pairs the interval is computed on an evenly spaced subset: it is then a
 # little wider than the full sample's (conservative), and its cost stays bounded.
 MAX_BOOTSTRAP_PAIRS = 8000
+# A latency interval is built from at least this many independent session segments.
+MIN_SESSIONS = 3
 
 
-def min_samples_for(quantile: float) -> int:
-    """Fewest samples needed before `quantile` is gated."""
-    if quantile in MIN_SAMPLES:
-        return MIN_SAMPLES[quantile]
-    return max(20, math.ceil(math.log(0.05) / math.log(max(quantile, 1 - quantile))))
+def min_samples_for(quantile: float, confidence: float = 0.95) -> int:
+    """Fewest samples for which the sample range covers the `quantile` with probability at
+    least `confidence`, whatever the distribution: the smallest n with
+    1 - q**n - (1 - q)**n >= confidence (6 for the median, 29 for p90, 299 for p99)."""
+    q = min(max(quantile, 1e-9), 1 - 1e-9)
+    n = max(2, math.floor(math.log(1.0 - confidence) / math.log(max(q, 1.0 - q))))
+    while 1.0 - q**n - (1.0 - q) ** n < confidence:
+        n += 1
+    return n
+
+
+MIN_SAMPLES = {q: min_samples_for(q) for q in (0.5, 0.9, 0.99)}
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class RatioEstimate:
     high: float
     confidence: float
     n: int
-    clusters: int = 0  # segments the interval was resampled over (0: pairs were resampled)
+    clusters: int = 0  # segments the interval was built from (0: pairs were resampled)
+    df: int = 0  # degrees of freedom of a t-interval (0: normal or bootstrap interval)
 
     @property
     def change(self) -> float:
@@ -54,10 +59,12 @@ class RatioEstimate:
         return (self.high - self.low) / 2.0
 
     def min_detectable_change(self, power: float = 0.8) -> float:
-        """Smallest relative change this run would detect with the given power."""
-        z_alpha = scipy_stats.norm.ppf(0.5 + self.confidence / 2.0)
-        z_power = scipy_stats.norm.ppf(power)
-        return float(self.half_width / z_alpha * (z_alpha + z_power))
+        """Smallest relative change this run would detect with the given power:
+        (q_alpha + q_power) standard errors, with t quantiles for a t-interval."""
+        dist = scipy_stats.t(self.df) if self.df > 0 else scipy_stats.norm
+        q_alpha = float(dist.ppf(0.5 + self.confidence / 2.0))
+        q_power = float(dist.ppf(power))
+        return float(self.half_width / q_alpha * (q_alpha + q_power))
 
 
 def _checked(
@@ -191,6 +198,72 @@ def clustered_ratios(
         )
         for i, q in enumerate(qs)
     ]
+
+
+def _segment_quantiles(values: np.ndarray, segment: np.ndarray, qs: np.ndarray) -> np.ndarray:
+    """Quantiles `qs` of each segment's values: shape (segments, quantiles)."""
+    order = np.argsort(segment, kind="stable")
+    ids, starts = np.unique(segment[order], return_index=True)
+    groups = np.split(values[order], starts[1:])
+    return np.array([np.quantile(group, qs) for group in groups]).reshape(ids.size, qs.size)
+
+
+@dataclass(frozen=True)
+class SessionRatio:
+    """One quantile's head/base ratio from independent session segments, with its test."""
+
+    estimate: RatioEstimate
+    p_value: float  # two-sided one-sample t-test of the segments' log ratios against 0
+    log_ratios: np.ndarray  # one per segment
+
+
+def session_ratios(
+    base: np.ndarray,
+    head: np.ndarray,
+    segment: np.ndarray,
+    quantiles: tuple[float, ...] = (0.5,),
+    confidence: float = 0.95,
+) -> list[SessionRatio]:
+    """The estimator the gate uses for latency. Each segment (a fresh base and head session
+    pair) gives one log ratio of its quantiles, head over base; the segments are the
+    independent units. The ratio is exp(mean of the log ratios) and its interval is the
+    t-interval of that mean with S-1 degrees of freedom, which stays honest with as few as
+    MIN_SESSIONS segments: a decisive change is decided in a few calls, a small one needs
+    more segments. `base` and `head` in the estimate are the pooled quantiles (display)."""
+    base, head, qs, q_base, q_head = _checked(base, head, quantiles)
+    segment = np.asarray(segment)
+    if segment.shape != base.shape:
+        raise ValueError("one segment id per pair is needed")
+    logs = np.log(
+        _segment_quantiles(head, segment, qs) / _segment_quantiles(base, segment, qs)
+    )  # (segments, quantiles)
+    count = logs.shape[0]
+    if count < 2:
+        raise ValueError("need at least two segments")
+    t_crit = float(scipy_stats.t.ppf(0.5 + confidence / 2.0, count - 1))
+    found = []
+    for i, quantile in enumerate(qs):
+        column = logs[:, i]
+        mean = float(np.mean(column))
+        sem = float(np.std(column, ddof=1) / math.sqrt(count))
+        if sem > 0:
+            p_value = float(scipy_stats.ttest_1samp(column, 0.0).pvalue)
+        else:
+            p_value = 1.0 if mean == 0 else 0.0
+        estimate = RatioEstimate(
+            quantile=float(quantile),
+            base=float(q_base[i]),
+            head=float(q_head[i]),
+            ratio=math.exp(mean),
+            low=math.exp(mean - t_crit * sem),
+            high=math.exp(mean + t_crit * sem),
+            confidence=confidence,
+            n=int(base.size),
+            clusters=count,
+            df=count - 1,
+        )
+        found.append(SessionRatio(estimate, p_value, column))
+    return found
 
 
 def segment_log_ratios(base: np.ndarray, head: np.ndarray, clusters: np.ndarray) -> np.ndarray:

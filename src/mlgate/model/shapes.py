@@ -87,9 +87,11 @@ def resolve_input_shapes(
         if spec.name in data_shapes:
             shape = list(data_shapes[spec.name])
             first = spec.shape[0] if spec.shape else None
-            splits = not isinstance(first, int) or first in (batch_size, -1, 0)
-            if batch_size and shape and shape[0] == examples and splits:
-                shape[0] = min(batch_size, shape[0])
+            fixed = isinstance(first, int) and first > 0
+            if batch_size and shape and shape[0] == examples and len(shape) == len(spec.shape):
+                # stacked examples are fed a batch per call: the model's fixed batch, else
+                # the configured size (one example when none is configured)
+                shape[0] = int(first) if fixed else min(batch_size, shape[0])  # type: ignore[arg-type]
             shapes[spec.name] = shape
         elif spec.name in configured:
             shapes[spec.name] = [int(d) for d in configured[spec.name]]

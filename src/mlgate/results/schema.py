@@ -10,8 +10,8 @@ from typing import Literal
 SCHEMA_VERSION = 2
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
-TargetVerdict = Literal["pass", "fail", "skipped", "error"]
-OverallVerdict = Literal["pass", "fail", "error"]
+TargetVerdict = Literal["pass", "fail", "inconclusive", "skipped", "error"]
+OverallVerdict = Literal["pass", "fail", "inconclusive", "error"]
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ class Results:
 
 # ---- one gate run over every changed model (the Action's artifact) -------------------------
 
-RunVerdict = Literal["pass", "fail", "error", "neutral"]
+RunVerdict = Literal["pass", "fail", "inconclusive", "error", "neutral"]
 ChangeStatus = Literal["modified", "added", "deleted", "renamed"]
 
 
