@@ -89,8 +89,19 @@ class LatencyConfig(_Strict):
     min_segments: Annotated[int, Field(ge=2, le=10_000)] = Field(
         8, description="fresh session pairs to measure before sampling may stop"
     )
+    max_budget_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
+        120.0,
+        description="the most a slow model's budget is raised to, from its measured cost, so "
+        "that the default thresholds can be decided (an explicit --budget-seconds is a cap)",
+    )
+    min_blocks: Annotated[int, Field(ge=1, le=1000)] = Field(
+        2, description="ABBA blocks (4 calls each) per session segment, at least"
+    )
     confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
     max_pairs: Annotated[int, Field(ge=64)] = 200_000
+
+
+OnInconclusive = Literal["pass", "neutral", "fail"]
 
 
 class OptimizeConfig(_Strict):
@@ -197,6 +208,11 @@ class Config(_Strict):
     )
     history: HistoryConfig = HistoryConfig()
     optimize: OptimizeConfig = OptimizeConfig()
+    on_inconclusive: OnInconclusive = Field(
+        "neutral",
+        description="what an undecided gated metric makes the check: neutral (default), "
+        "pass or fail; the comment always says what was not decided",
+    )
 
     @field_validator("thresholds")
     @classmethod

@@ -8,8 +8,8 @@ from mlgate.compare.accuracy_stats import (
     mcnemar,
     paired_bootstrap,
     paired_change,
-    smallest_decisive_split,
 )
+from mlgate.compare.stats import smallest_decisive_count
 
 
 def _correct(n: int, base_only: int, head_only: int, both: int) -> tuple[np.ndarray, np.ndarray]:
@@ -48,7 +48,7 @@ def test_no_discordant_examples_is_no_change_with_an_exact_floor():
     base, head = _correct(100, 0, 0, 80)
     found = mcnemar(base, head, 0.95)
     assert (found.change, found.low, found.high, found.p_value) == (0, 0, 0, 1)
-    assert smallest_decisive_split(0.05) == 6  # 2 * 0.5**6 = 0.031 < 0.05 <= 2 * 0.5**5
+    assert smallest_decisive_count(0.05) == 6  # 2 * 0.5**6 = 0.031 < 0.05 <= 2 * 0.5**5
     assert found.min_detectable == pytest.approx(0.06)
 
 

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from scipy import stats as scipy_stats
 
 from mlgate.compare import stats
 
@@ -103,3 +104,54 @@ def test_paired_mean_ratio_of_energy_windows():
     assert p_value < 0.001
     assert paired_mean_ratio(base, np.zeros_like(base)) is None  # a meter that did not move
     assert paired_mean_ratio(base[:1], head[:1]) is None
+
+
+def test_weighted_quantiles_equal_numpys_quantiles_of_the_built_resample():
+    rng = np.random.default_rng(7)
+    values = rng.lognormal(size=60)
+    cluster = np.repeat(np.arange(4), 15)
+    counts = rng.multinomial(4, [0.25] * 4, size=25)
+    qs = np.array([0.5, 0.9, 0.99])
+    found = stats.weighted_quantiles(values, cluster, counts, qs)
+    for row, count in enumerate(counts):
+        built = np.concatenate([np.tile(values[cluster == c], count[c]) for c in range(4)])
+        expected = np.quantile(built, qs, method="inverted_cdf")
+        np.testing.assert_array_equal(found[row], expected)
+
+
+def test_clustered_interval_with_two_clusters_is_hand_computable():
+    # cluster 0: head/base = 1.1 everywhere, cluster 1: 1.3. A resample holds two copies of
+    # one cluster, or one of each; the percentile interval spans 1.1..1.3 in log space,
+    # widened by t(1)/z around the pooled ratio.
+    base = np.tile(np.arange(1.0, 11.0), 2)
+    head = np.concatenate([base[:10] * 1.1, base[10:] * 1.3])
+    cluster = np.repeat([0, 1], 10)
+    (est,) = stats.clustered_ratios(base, head, cluster, (0.5,), 0.95, n_resamples=4000)
+    pooled = np.median(head) / np.median(base)
+    widen = scipy_stats.t.ppf(0.975, 1) / scipy_stats.norm.ppf(0.975)
+    assert est.ratio == pytest.approx(pooled)
+    assert est.low == pytest.approx(np.exp(np.log(pooled) - (np.log(pooled) - np.log(1.1)) * widen))
+    assert est.high == pytest.approx(
+        np.exp(np.log(pooled) + (np.log(1.3) - np.log(pooled)) * widen)
+    )
+    assert (est.clusters, est.df) == (2, 1)
+
+
+def test_a_decisive_change_is_decided_from_three_segments_of_a_few_calls():
+    rng = np.random.default_rng(3)
+    base = 0.372 * np.exp(rng.normal(0, 0.02, 12))
+    head = base * 4.5 * np.exp(rng.normal(0, 0.02, 12))
+    (est,) = stats.clustered_ratios(base, head, np.repeat([0, 1, 2], 4), (0.5,))
+    assert est.low > 4.0
+    assert est.min_detectable_change() < 1.0
+
+
+def test_rank_test_is_scipys_wilcoxon_on_segment_log_ratios():
+    rng = np.random.default_rng(5)
+    base = rng.lognormal(0, 0.05, 80)
+    head = base * rng.lognormal(0.03, 0.02, 80)
+    segment = np.repeat(np.arange(8), 10)
+    logs = [np.log(np.median(head[segment == s]) / np.median(base[segment == s])) for s in range(8)]
+    expected = scipy_stats.wilcoxon(logs).pvalue
+    assert stats.rank_test(base, head, segment) == pytest.approx(expected)
+    assert stats.smallest_decisive_count(0.05) == 6

@@ -184,8 +184,7 @@ def check_labels(labels: np.ndarray, display: str) -> None:
     if labels.dtype.kind in "fc" and not np.all(np.isfinite(labels)):
         bad = int(np.sum(~np.isfinite(labels)))
         raise DataError(
-            f"{display}: the labels hold {bad} NaN or infinite value(s); fix or drop those "
-            "examples"
+            f"{display}: the labels hold {bad} NaN or infinite value(s); fix or drop those examples"
         )
 
 

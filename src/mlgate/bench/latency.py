@@ -32,6 +32,9 @@ Clock = Callable[[], int]  # nanoseconds
 MIN_WARMUP_RUNS = 3
 
 
+MIN_SEGMENTS_FLOOR = 3  # an interval needs at least this many independent segments
+
+
 @dataclass(frozen=True)
 class LatencySettings:
     budget_seconds: float = 30.0
@@ -40,6 +43,54 @@ class LatencySettings:
     max_pairs: int = 200_000
     segment_seconds: float = 0.25
     min_segments: int = 8  # measured: 6 left a +2% change failing a 5% gate too often
+    # Sizing from the model's cost: after the first segment the budget may be raised up to
+    # `max_budget_seconds` so that `min_segments` segments and `min_pairs` pairs fit (None:
+    # the budget is fixed). A slow model that cannot fit them gets fewer segments, down to
+    # MIN_SEGMENTS_FLOOR.
+    max_budget_seconds: float | None = None
+    min_pairs: int = 0
+    min_blocks: int = 1  # ABBA blocks per segment, at least
+
+
+@dataclass(frozen=True)
+class SamplingPlan:
+    """What the first segment showed the run would cost, and the budget chosen from it."""
+
+    seconds_per_call: float  # mean of one base and one head call
+    seconds_per_segment: float  # later segments: opening, warm-up and measuring
+    budget_seconds: float
+    min_segments: int
+
+    def describe(self, configured: float) -> str:
+        raised = (
+            f"budget raised from {configured:g} s to {self.budget_seconds:.0f} s for "
+            if self.budget_seconds > configured + 0.5
+            else ""
+        )
+        return (
+            f"{raised}{self.seconds_per_call * 1e3:.3g} ms per call, "
+            f"~{self.seconds_per_segment:.2g} s per session segment"
+        )
+
+
+def plan_sampling(
+    settings: LatencySettings, elapsed: float, creation: float, block: float
+) -> SamplingPlan:
+    """Size the run from the first segment: each later segment opens sessions, warms each
+    up once and measures `min_blocks` blocks (or `segment_seconds`); the budget grows, up
+    to its cap, until `min_segments` segments and `min_pairs` pairs fit."""
+    blocks = max(settings.min_blocks, -(-settings.min_pairs // (2 * max(settings.min_segments, 1))))
+    measuring = max(settings.segment_seconds, creation, blocks * block)
+    per_segment = creation + block / 2 + measuring
+    needed = elapsed + (settings.min_segments - 1) * per_segment
+    cap = settings.max_budget_seconds
+    if cap is None:
+        budget = settings.budget_seconds
+    else:
+        budget = min(max(settings.budget_seconds, 1.25 * needed), max(cap, settings.budget_seconds))
+    fit = int((budget - elapsed) // per_segment) + 1 if per_segment > 0 else settings.min_segments
+    segments = max(MIN_SEGMENTS_FLOOR, min(settings.min_segments, fit))
+    return SamplingPlan(block / 4, per_segment, budget, segments)
 
 
 @dataclass(frozen=True)
@@ -55,17 +106,24 @@ class PairedSamples:
     warmup_runs: int
     seconds: float
     stop_reason: str  # precise | budget | max_pairs
+    plan: SamplingPlan | None = None
 
     @property
     def segments(self) -> int:
         return int(self.segment.max()) + 1 if self.segment.size else 0
 
 
-def warm_up(run_base: Runner, run_head: Runner, seconds: float, clock: Clock) -> int:
-    """Alternate both until `seconds` passed and each ran at least MIN_WARMUP_RUNS times."""
+def warm_up(
+    run_base: Runner,
+    run_head: Runner,
+    seconds: float,
+    clock: Clock,
+    min_runs: int = MIN_WARMUP_RUNS,
+) -> int:
+    """Alternate both until `seconds` passed and each ran at least `min_runs` times."""
     runs = 0
     end = clock() + int(seconds * 1e9)
-    while runs < MIN_WARMUP_RUNS or clock() < end:
+    while runs < min_runs or clock() < end:
         run_base()
         run_head()
         runs += 1
@@ -93,15 +151,19 @@ class _Recorder:
 def _segment(
     run_base: Runner,
     run_head: Runner,
-    end: int,
-    max_blocks: int,
+    window: tuple[int, int],
+    limits: tuple[int, int],
     rec: _Recorder,
     index: int,
     clock: Clock,
 ) -> int:
-    """ABBA blocks until `end`, or until `max_blocks` are recorded in all (at least one
-    block); returns the clock at the last read."""
+    """ABBA blocks until `end` once `min_blocks` are in this segment (or the `deadline`
+    passed), or until `max_blocks` are recorded in all (at least one block); returns the
+    clock at the last read."""
+    end, deadline = window
+    min_blocks, max_blocks = limits
     blocks = len(rec.block_segment)
+    first = blocks
     while True:
         t0 = clock()
         run_base()
@@ -118,7 +180,8 @@ def _segment(
         rec.last_a.append(t4 - t3)
         rec.block_segment.append(index)
         blocks += 1
-        if t4 >= end or blocks >= max_blocks:
+        done = t4 >= end and blocks - first >= min_blocks
+        if done or t4 >= deadline or blocks >= max_blocks:
             return t4
 
 
@@ -135,25 +198,44 @@ def measure_interleaved(
     earliest_stop = start + int(settings.min_seconds * 1e9)
     stop_reason = "budget"
     max_blocks = max(1, settings.max_pairs // 2)
+    min_segments = settings.min_segments
+    plan = None
     index = 0
     while True:
         opened = clock()
         run_base, run_head = make_runners(index)
         creation = clock() - opened
         warm = settings.warmup_seconds if index == 0 else settings.segment_seconds / 10
-        warmup_runs += warm_up(run_base, run_head, warm, clock)
+        warmup_runs += warm_up(
+            run_base, run_head, warm, clock, MIN_WARMUP_RUNS if index == 0 else 1
+        )
         # Measure at least as long as opening took, so re-creation never dominates the time.
         length = max(int(settings.segment_seconds * 1e9), creation)
-        end = min(clock() + length, deadline)
-        now = _segment(run_base, run_head, end, max_blocks, rec, index, clock)
+        measure_from = clock()
+        end = min(measure_from + length, deadline)
+        blocks_before = len(rec.block_segment)
+        now = _segment(
+            run_base,
+            run_head,
+            (end, deadline),
+            (settings.min_blocks, max_blocks),
+            rec,
+            index,
+            clock,
+        )
         del run_base, run_head  # release this segment's sessions before opening the next
+        if index == 0:
+            block = (now - measure_from) / max(1, len(rec.block_segment) - blocks_before) / 1e9
+            plan = plan_sampling(settings, (now - start) / 1e9, creation / 1e9, block)
+            deadline = start + int(plan.budget_seconds * 1e9)
+            min_segments = plan.min_segments
         index += 1
         if len(rec.block_segment) >= max_blocks:
             stop_reason = "max_pairs"
             break
         if now >= deadline:
             break
-        if now >= earliest_stop and index >= settings.min_segments:
+        if now >= earliest_stop and index >= min_segments:
             base, head, segment = rec.arrays()
             if stop_rule(base, head, segment):
                 stop_reason = "precise"
@@ -168,4 +250,5 @@ def measure_interleaved(
         warmup_runs=warmup_runs,
         seconds=(clock() - start) / 1e9,
         stop_reason=stop_reason,
+        plan=plan,
     )

@@ -311,6 +311,7 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         latency_base=samples.base,
         latency_head=samples.head,
         latency_segment=samples.segment,
+        latency_seconds_per_segment=samples.plan.seconds_per_segment if samples.plan else None,
         examples_per_run=_examples_in(feeds[1]),
         energy=energy,
         notes=notes,
@@ -325,6 +326,8 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         stop_reason=samples.stop_reason,  # type: ignore[arg-type]
         aa_noise=_aa_noise(samples.aa_first, samples.aa_second),
         layout_noise=_layout_noise(samples),
+        plan=samples.plan.describe(run.latency.budget_seconds) if samples.plan else "",
+        seconds_per_segment=round(samples.plan.seconds_per_segment, 3) if samples.plan else None,
     )
     return PairResult(measured, info, prepared.examples, prepared.batches)
 

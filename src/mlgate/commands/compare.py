@@ -20,6 +20,7 @@ from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
 from mlgate.compare.compare import (
+    LATENCY_QUANTILES,
     Pricing,
     StaticCost,
     evaluate_target,
@@ -28,6 +29,7 @@ from mlgate.compare.compare import (
 )
 from mlgate.compare.optimization import apply_optimization
 from mlgate.compare.pytest_benchmark import compare_benchmarks, parse_benchmark_file
+from mlgate.compare.stats import min_samples_for
 from mlgate.compare.thresholds import Threshold
 from mlgate.compare.waivers import Waiver, apply_waivers
 from mlgate.config import (
@@ -229,9 +231,14 @@ class _Plan:
     today: datetime.date = datetime.date.min
 
 
-def _latency_settings(config: Config, options: CompareOptions) -> LatencySettings:
+def _latency_settings(
+    config: Config, options: CompareOptions, thresholds: dict[str, Threshold]
+) -> LatencySettings:
+    """The configured budget, which a slow model may raise up to `max_budget_seconds` so
+    that every gated percentile gets the calls it needs (an explicit budget is a cap)."""
     latency = config.latency
     budget = options.budget_seconds or latency.budget_seconds
+    cap = options.budget_seconds or max(latency.max_budget_seconds, budget)
     return LatencySettings(
         budget_seconds=budget,
         min_seconds=min(latency.min_seconds, budget),
@@ -239,6 +246,16 @@ def _latency_settings(config: Config, options: CompareOptions) -> LatencySetting
         max_pairs=latency.max_pairs,
         segment_seconds=latency.segment_seconds,
         min_segments=latency.min_segments,
+        max_budget_seconds=cap,
+        min_pairs=max(
+            (
+                min_samples_for(quantile, latency.confidence)
+                for name, quantile in LATENCY_QUANTILES.items()
+                if name in thresholds
+            ),
+            default=0,
+        ),
+        min_blocks=latency.min_blocks,
     )
 
 
@@ -278,7 +295,7 @@ def _run_target(
         eval_data=plan.data,
         eval_settings=EvalSettings(eval_config.metric, eval_config.output, eval_config.batch_size),
         input_shapes=plan.model.inputs,
-        latency=_latency_settings(plan.config, options),
+        latency=_latency_settings(plan.config, options, plan.thresholds),
         stop_rule=latency_stop_rule(plan.thresholds, confidence),
         measure_memory=options.measure_memory,
         energy_meter=meter,

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as scipy_stats
 
+from mlgate.compare.stats import smallest_decisive_count
+
 BOOTSTRAP_RESAMPLES = 2000
 POWER = 0.8
 
@@ -42,14 +44,6 @@ def _finite(values: np.ndarray, what: str) -> np.ndarray:
     return values
 
 
-def smallest_decisive_split(alpha: float) -> int:
-    """Fewest discordant examples, all one way, that the exact test calls significant."""
-    k = 1
-    while 2.0 * 0.5**k >= alpha:
-        k += 1
-    return k
-
-
 def mcnemar(base_correct: np.ndarray, head_correct: np.ndarray, confidence: float) -> PairedChange:
     """Exact McNemar: of the n discordant examples, k went the head's way. The change is
     (k - (n - k)) / N; its interval maps the Clopper-Pearson interval of k/n onto it."""
@@ -60,7 +54,7 @@ def mcnemar(base_correct: np.ndarray, head_correct: np.ndarray, confidence: floa
     base_only = int(np.sum(base & ~head))
     discordant = head_only + base_only
     alpha = 1.0 - confidence
-    floor = smallest_decisive_split(alpha) / total
+    floor = smallest_decisive_count(alpha) / total
     if discordant == 0:
         return PairedChange(
             0.0, 0.0, 0.0, 1.0, floor, total, "exact McNemar: no discordant examples"

@@ -3,6 +3,8 @@ overall verdict. Pure: no I/O, no clocks; the bench layer fills `Measured`."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -23,6 +25,8 @@ from mlgate.results.schema import (
 )
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
+CHECKPOINT_RESAMPLES = 300
+FINAL_RESAMPLES = 1000
 MIN_ENERGY_WINDOWS = 4
 
 
@@ -87,6 +91,7 @@ class Measured:
     latency_base: np.ndarray | None = None  # paired seconds per run
     latency_head: np.ndarray | None = None
     latency_segment: np.ndarray | None = None  # segment (session pair) of each pair
+    latency_seconds_per_segment: float | None = None  # what one more segment would cost
     examples_per_run: int = 1
     static: StaticCost | None = None
     energy: MeasuredEnergy | None = None
@@ -107,14 +112,17 @@ def _latency_undecided(n: int, segments: int, quantile: float, confidence: float
     return ""
 
 
-def _session_estimates(
-    base: np.ndarray, head: np.ndarray, segment: np.ndarray, confidence: float
-) -> list[stats.SessionRatio | None]:
-    if np.unique(segment).size < 2:
-        return [None] * len(LATENCY_QUANTILES)
-    return list(
-        stats.session_ratios(base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence)
+def _estimates(
+    base: np.ndarray, head: np.ndarray, segment: np.ndarray, confidence: float, resamples: int
+) -> tuple[list[stats.RatioEstimate], float | None]:
+    """Every latency quantile's clustered ratio, and the per-segment rank test's p-value
+    (None while there are too few segments for it to ever be significant)."""
+    segments = int(np.unique(segment).size)
+    estimates = stats.clustered_ratios(
+        base, head, segment, tuple(LATENCY_QUANTILES.values()), confidence, resamples
     )
+    enough = segments >= stats.smallest_decisive_count(1.0 - confidence)
+    return estimates, stats.rank_test(base, head, segment) if enough else None
 
 
 def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
@@ -124,17 +132,16 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
     segment = m.latency_segment if m.latency_segment is not None else np.zeros(base.size, int)
     segments = int(np.unique(segment).size)
     observations = []
-    estimates = _session_estimates(base, head, segment, confidence)
-    for (name, quantile), found in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
+    estimates, p_value = _estimates(base, head, segment, confidence, FINAL_RESAMPLES)
+    for (name, quantile), estimate in zip(LATENCY_QUANTILES.items(), estimates, strict=True):
         undecided = _latency_undecided(int(base.size), segments, quantile, confidence)
-        q_base, q_head = float(np.quantile(base, quantile)), float(np.quantile(head, quantile))
         observations.append(
             Observation(
                 METRICS[name],
-                found.estimate.base if found else q_base,
-                found.estimate.head if found else q_head,
-                estimate=found.estimate if found else None,
-                p_value=found.p_value if found else None,
+                estimate.base,
+                estimate.head,
+                estimate=estimate,
+                p_value=p_value,
                 undecided=undecided,
                 method="sampled",
                 source=_latency_source(base.size, segments),
@@ -155,8 +162,8 @@ def _latency_observations(m: Measured, confidence: float) -> list[Observation]:
 
 def _latency_source(pairs: int, segments: int) -> str:
     return (
-        f"{pairs} interleaved pairs in {segments} fresh session segments; t-interval over "
-        "the segments' log ratios"
+        f"{pairs} interleaved pairs in {segments} fresh session segments; ratio of "
+        "quantiles, interval resampling whole segments"
     )
 
 
@@ -354,7 +361,7 @@ def evaluate_target(
 ) -> TargetResult:
     alpha = 1.0 - confidence
     metrics = [
-        judge(obs, thresholds.get(obs.spec.name), alpha)
+        _with_time_needed(judge(obs, thresholds.get(obs.spec.name), alpha), measured, confidence)
         for obs in observations(measured, confidence)
     ]
     return TargetResult(
@@ -365,6 +372,45 @@ def evaluate_target(
         metrics=metrics,
         notes=list(measured.notes),
     )
+
+
+def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> float | None:
+    """About how much more sampling would decide an undecided latency metric: the segments
+    still missing for the minimums, or for the interval to shrink past the threshold (its
+    width falls with the square root of the segments)."""
+    per_segment = m.latency_seconds_per_segment
+    if per_segment is None or m.latency_base is None or m.latency_segment is None:
+        return None
+    segments = int(np.unique(m.latency_segment).size)
+    pairs_per_segment = m.latency_base.size / max(segments, 1)
+    quantile = LATENCY_QUANTILES[metric.name]
+    missing_pairs = stats.min_samples_for(quantile, confidence) - m.latency_base.size
+    wanted = max(
+        stats.MIN_SESSIONS, segments + math.ceil(max(missing_pairs, 0) / pairs_per_segment)
+    )
+    if metric.ci is not None and metric.change is not None and wanted == segments:
+        limit = _relative_limit(metric)
+        half = (metric.ci[1] - metric.ci[0]) / 2
+        room = abs(metric.change - limit) if limit is not None else 0.0
+        wanted = math.ceil(segments * (half / max(room, 0.005)) ** 2)
+    return max(wanted - segments, 1) * per_segment
+
+
+def _relative_limit(metric: MetricResult) -> float | None:
+    text = metric.threshold or ""
+    if not text.endswith("%"):
+        return None
+    return float(text.lstrip("+").rstrip("%")) / 100.0
+
+
+def _with_time_needed(metric: MetricResult, m: Measured, confidence: float) -> MetricResult:
+    if metric.verdict != "inconclusive" or metric.name not in LATENCY_QUANTILES:
+        return metric
+    needed = seconds_needed(metric, m, confidence)
+    if needed is None:
+        return metric
+    more = f"needs ~{needed:.0f} s more, or a smaller input"
+    return dataclasses.replace(metric, note=f"{metric.note}; {more}" if metric.note else more)
 
 
 def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
@@ -395,15 +441,12 @@ def latency_stop_rule(
             return False
         if not gated:
             return True
-        quantiles = tuple(q for q, _ in gated.values())
-        found = stats.session_ratios(base, head, segment, quantiles, confidence)
-        for (name, (_, threshold)), ratio in zip(gated.items(), found, strict=True):
+        estimates, p_value = _estimates(base, head, segment, confidence, CHECKPOINT_RESAMPLES)
+        by_name = dict(zip(LATENCY_QUANTILES, estimates, strict=True))
+        for name, (_, threshold) in gated.items():
+            estimate = by_name[name]
             obs = Observation(
-                METRICS[name],
-                ratio.estimate.base,
-                ratio.estimate.head,
-                estimate=ratio.estimate,
-                p_value=ratio.p_value,
+                METRICS[name], estimate.base, estimate.head, estimate=estimate, p_value=p_value
             )
             if judge(obs, threshold, alpha).verdict == "inconclusive":
                 return False

@@ -156,6 +156,35 @@ def _cluster_indices(clusters: np.ndarray, limit: int) -> list[np.ndarray]:
     return [np.flatnonzero(clusters == cid)[::step] for cid in ids]
 
 
+def weighted_quantiles(
+    values: np.ndarray, cluster: np.ndarray, counts: np.ndarray, qs: np.ndarray
+) -> np.ndarray:
+    """Inverted-CDF quantiles `qs` of `values` when every value of cluster c is counted
+    `counts[b, c]` times, for each row b of `counts`: the quantiles of each cluster-bootstrap
+    resample without building it (a vectorised binary search over the sorted values).
+    Returns shape (rows, len(qs))."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    clusters = counts.shape[1]
+    # below[i, c]: how many of the i smallest values belong to cluster c
+    below = np.zeros((ordered.size + 1, clusters), dtype=np.int64)
+    np.add.at(below, (np.arange(1, ordered.size + 1), cluster[order]), 1)
+    below = np.cumsum(below, axis=0)
+    total = counts @ below[-1]
+    found = np.empty((counts.shape[0], qs.size))
+    for j, q in enumerate(qs):
+        target = q * total
+        low = np.ones(counts.shape[0], dtype=np.int64)
+        high = np.full(counts.shape[0], ordered.size, dtype=np.int64)
+        while np.any(low < high):
+            mid = (low + high) // 2
+            reached = np.einsum("bc,bc->b", counts, below[mid]) >= target
+            high = np.where(reached, mid, high)
+            low = np.where(reached, low, mid + 1)
+        found[:, j] = ordered[low - 1]
+    return found
+
+
 def clustered_ratios(
     base: np.ndarray,
     head: np.ndarray,
@@ -165,105 +194,54 @@ def clustered_ratios(
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> list[RatioEstimate]:
-    """Ratio of each quantile of head to base, with an interval that resamples whole clusters
-    (segments with their own sessions), so that what varies between sessions is in it.
+    """The estimator the gate uses for latency: the ratio of each quantile of head to base
+    over all pairs, with an interval that resamples whole clusters (segments with their
+    own sessions), so that what varies between sessions is in it.
 
-    The percentile interval is widened by t(S-1)/z for S clusters: with few clusters a plain
-    bootstrap is too narrow. With fewer than two clusters it falls back to pairs."""
+    The percentile interval of the log ratio is widened by t(S-1)/z for S clusters: with
+    few clusters a plain bootstrap is too narrow. With fewer than two clusters it falls
+    back to resampling pairs."""
     base, head, qs, q_base, q_head = _checked(base, head, quantiles)
     groups = _cluster_indices(np.asarray(clusters), MAX_BOOTSTRAP_PAIRS)
-    if len(groups) < 2:
-        return paired_ratios(base, head, quantiles, confidence, n_resamples, seed)
-    ratio = q_head / q_base
-    rng = np.random.default_rng(seed)
     count = len(groups)
-    draws = np.empty((n_resamples, qs.size))
-    for b in range(n_resamples):
-        idx = np.concatenate([groups[i] for i in rng.integers(0, count, count)])
-        draws[b] = np.quantile(head[idx], qs) / np.quantile(base[idx], qs)
+    if count < 2:
+        return paired_ratios(base, head, quantiles, confidence, n_resamples, seed)
+    index = np.concatenate(groups)
+    member = np.concatenate([np.full(g.size, i) for i, g in enumerate(groups)])
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(count, np.full(count, 1.0 / count), size=n_resamples)
+    log_draws = np.log(
+        weighted_quantiles(head[index], member, counts, qs)
+        / weighted_quantiles(base[index], member, counts, qs)
+    )
     alpha = 1.0 - confidence
-    low, high = np.quantile(draws, [alpha / 2, 1 - alpha / 2], axis=0)
+    low, high = np.quantile(log_draws, [alpha / 2, 1 - alpha / 2], axis=0)
     widen = scipy_stats.t.ppf(1 - alpha / 2, count - 1) / scipy_stats.norm.ppf(1 - alpha / 2)
+    log_ratio = np.log(q_head / q_base)
     return [
         RatioEstimate(
             quantile=float(q),
             base=float(q_base[i]),
             head=float(q_head[i]),
-            ratio=float(ratio[i]),
-            low=float(min(ratio[i] - (ratio[i] - low[i]) * widen, ratio[i])),
-            high=float(max(ratio[i] + (high[i] - ratio[i]) * widen, ratio[i])),
-            confidence=confidence,
-            n=int(base.size),
-            clusters=count,
-        )
-        for i, q in enumerate(qs)
-    ]
-
-
-def _segment_quantiles(values: np.ndarray, segment: np.ndarray, qs: np.ndarray) -> np.ndarray:
-    """Quantiles `qs` of each segment's values: shape (segments, quantiles)."""
-    order = np.argsort(segment, kind="stable")
-    ids, starts = np.unique(segment[order], return_index=True)
-    groups = np.split(values[order], starts[1:])
-    return np.array([np.quantile(group, qs) for group in groups]).reshape(ids.size, qs.size)
-
-
-@dataclass(frozen=True)
-class SessionRatio:
-    """One quantile's head/base ratio from independent session segments, with its test."""
-
-    estimate: RatioEstimate
-    p_value: float  # two-sided one-sample t-test of the segments' log ratios against 0
-    log_ratios: np.ndarray  # one per segment
-
-
-def session_ratios(
-    base: np.ndarray,
-    head: np.ndarray,
-    segment: np.ndarray,
-    quantiles: tuple[float, ...] = (0.5,),
-    confidence: float = 0.95,
-) -> list[SessionRatio]:
-    """The estimator the gate uses for latency. Each segment (a fresh base and head session
-    pair) gives one log ratio of its quantiles, head over base; the segments are the
-    independent units. The ratio is exp(mean of the log ratios) and its interval is the
-    t-interval of that mean with S-1 degrees of freedom, which stays honest with as few as
-    MIN_SESSIONS segments: a decisive change is decided in a few calls, a small one needs
-    more segments. `base` and `head` in the estimate are the pooled quantiles (display)."""
-    base, head, qs, q_base, q_head = _checked(base, head, quantiles)
-    segment = np.asarray(segment)
-    if segment.shape != base.shape:
-        raise ValueError("one segment id per pair is needed")
-    logs = np.log(
-        _segment_quantiles(head, segment, qs) / _segment_quantiles(base, segment, qs)
-    )  # (segments, quantiles)
-    count = logs.shape[0]
-    if count < 2:
-        raise ValueError("need at least two segments")
-    t_crit = float(scipy_stats.t.ppf(0.5 + confidence / 2.0, count - 1))
-    found = []
-    for i, quantile in enumerate(qs):
-        column = logs[:, i]
-        mean = float(np.mean(column))
-        sem = float(np.std(column, ddof=1) / math.sqrt(count))
-        if sem > 0:
-            p_value = float(scipy_stats.ttest_1samp(column, 0.0).pvalue)
-        else:
-            p_value = 1.0 if mean == 0 else 0.0
-        estimate = RatioEstimate(
-            quantile=float(quantile),
-            base=float(q_base[i]),
-            head=float(q_head[i]),
-            ratio=math.exp(mean),
-            low=math.exp(mean - t_crit * sem),
-            high=math.exp(mean + t_crit * sem),
+            ratio=float(np.exp(log_ratio[i])),
+            low=float(np.exp(log_ratio[i] - max(log_ratio[i] - low[i], 0.0) * widen)),
+            high=float(np.exp(log_ratio[i] + max(high[i] - log_ratio[i], 0.0) * widen)),
             confidence=confidence,
             n=int(base.size),
             clusters=count,
             df=count - 1,
         )
-        found.append(SessionRatio(estimate, p_value, column))
-    return found
+        for i, q in enumerate(qs)
+    ]
+
+
+def smallest_decisive_count(alpha: float) -> int:
+    """Fewest observations, all one way, that an exact two-sided sign or signed-rank test
+    calls significant at `alpha` (2 * 0.5**n < alpha): 6 at 0.05."""
+    n = 1
+    while 2.0 * 0.5**n >= alpha:
+        n += 1
+    return n
 
 
 def segment_log_ratios(base: np.ndarray, head: np.ndarray, clusters: np.ndarray) -> np.ndarray:
@@ -277,7 +255,8 @@ def segment_log_ratios(base: np.ndarray, head: np.ndarray, clusters: np.ndarray)
 def rank_test(base: np.ndarray, head: np.ndarray, clusters: np.ndarray | None = None) -> float:
     """Two-sided p-value of the Wilcoxon signed-rank test: on the segments' median log
     ratios when clusters are given (pairs within a segment are not independent), else on
-    paired differences."""
+    paired differences. With fewer than `smallest_decisive_count(alpha)` segments it
+    cannot reach significance; the gate then lets the interval decide alone."""
     base = np.asarray(base, dtype=np.float64)
     head = np.asarray(head, dtype=np.float64)
     if clusters is not None and np.unique(clusters).size >= 2:

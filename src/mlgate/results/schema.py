@@ -118,6 +118,8 @@ class LatencyInfo:
     stop_reason: Literal["precise", "budget", "max_pairs"]
     aa_noise: float | None = None  # ±: 95% interval half-width of base vs base, same session
     layout_noise: float | None = None  # sd of the per-segment head/base ratio (fresh sessions)
+    plan: str = ""  # what the first segment showed it would take, and the budget chosen
+    seconds_per_segment: float | None = None  # one later segment: open, warm up, measure
 
 
 EnergyMethod = Literal["rapl", "nvml", "estimated"]
