@@ -24,6 +24,7 @@ _CHOICES = {
     "mode": ("gate", "publish", "merge"),
     "comment_mode": ("changes", "always", "off"),
     "fail_on": ("regression", "error", "never"),
+    "on_inconclusive": ("", "pass", "neutral", "fail"),
 }
 
 
@@ -86,6 +87,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         comment_author=runner.input_value(env, "comment_author"),
         artifact_name=runner.input_value(env, "artifact_name", "mlgate-results"),
         budget_seconds=_budget(env),
+        on_inconclusive=_choice(env, "on_inconclusive", "") or None,  # type: ignore[arg-type]
     )
 
 

@@ -3,6 +3,7 @@
 import numpy as np
 
 from mlgate.bench.latency import LatencySettings, measure_interleaved
+from mlgate.compare.compare import DECISIVE
 
 
 class FakeMachine:
@@ -70,18 +71,32 @@ def test_segments_last_at_least_as_long_as_opening_took():
     assert per_segment.min() >= 2 * (5_000_000 // 4200)  # ~5 ms of 4.2 µs blocks, 2 pairs each
 
 
-def test_stop_rule_is_asked_between_segments_only_after_the_minimum():
+def test_a_decided_answer_stops_sampling_only_after_the_minimum_segments():
     machine = FakeMachine()
     asked = []
 
     def rule(base, head, segment):
         asked.append(int(segment.max()) + 1)
-        return len(asked) == 3
+        return 1 if len(asked) >= 4 else 0
 
-    samples = measure_interleaved(machine.make, settings(min_segments=6), rule, machine.clock)
+    samples = measure_interleaved(machine.make, settings(min_segments=8), rule, machine.clock)
     assert samples.stop_reason == "precise"
-    assert asked == [6, 7, 8]
-    assert samples.segments == 8
+    assert asked[0] == 3  # asked from the third segment on: an interval needs three
+    assert samples.segments == 8  # decided at 6, but the minimum is 8
+
+
+def test_a_decisive_answer_stops_sampling_from_three_segments():
+    machine = FakeMachine()
+    asked = []
+
+    def rule(base, head, segment):
+        asked.append(int(segment.max()) + 1)
+        return DECISIVE
+
+    samples = measure_interleaved(machine.make, settings(min_segments=8), rule, machine.clock)
+    assert samples.stop_reason == "precise"
+    assert asked == [3]
+    assert samples.segments == 3
 
 
 def test_budget_stops_sampling():

@@ -66,7 +66,7 @@ def _model(path: str, sha: str, size: int, params: int) -> ModelInfo:
     )
 
 
-def _metrics(fail: bool) -> list[MetricResult]:
+def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
     slow = 1.118 if fail else 1.004
     return [
         MetricResult(
@@ -117,12 +117,17 @@ def _metrics(fail: bool) -> list[MetricResult]:
             0.124,
             1.2e-4,
             "+10%",
-            "inconclusive",
+            "inconclusive" if undecided else "pass",
             method="sampled",
-            ci=(0.02, 0.2),
+            ci=(0.02, 0.2) if undecided else (0.02, 0.09),
             p_value=0.01,
             min_detectable_change=0.13,
-            note="interval too wide to decide; this run could detect changes ≥13.0%",
+            note=(
+                "interval too wide to decide; this run could detect changes ≥13.0%; needs ~40 "
+                "s more, or a smaller input"
+            )
+            if undecided
+            else "",
         ),
         MetricResult(
             "energy",
@@ -256,13 +261,19 @@ def sample_optimization() -> OptimizationInfo:
     )  # fmt: skip
 
 
-def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> Results:
+def sample_results(
+    fail: bool = True, model: str = "models/classifier.onnx", undecided: bool | None = None
+) -> Results:
+    """A failing run with an undecided p90 (fail=True), or a passing one; `undecided`
+    makes the p90 undecided either way (a run that is not a pass, not a failure)."""
+    undecided = fail if undecided is None else undecided
+    verdict = "fail" if fail else ("inconclusive" if undecided else "pass")
     target = TargetResult(
         name="cpu-x86",
         providers=["CPUExecutionProvider"],
         threads=1,
-        verdict="fail" if fail else "pass",
-        metrics=_metrics(fail),
+        verdict=verdict,  # type: ignore[arg-type]
+        metrics=_metrics(fail, undecided),
         latency=LatencyInfo(
             pairs=1240,
             segments=24,
@@ -289,7 +300,7 @@ def sample_results(fail: bool = True, model: str = "models/classifier.onnx") -> 
     return Results(
         schema_version=SCHEMA_VERSION,
         created_at="2026-11-23T00:00:00+00:00",
-        verdict="fail" if fail else "pass",
+        verdict=verdict,  # type: ignore[arg-type]
         model=model,
         provenance=PROVENANCE,
         base=_model(model, "a", 2_300_000, 575_000),

@@ -49,11 +49,29 @@ def test_fail_headline_names_target_metric_interval_and_threshold():
     assert "accuracy" not in headline  # passing metrics are not named as failures
 
 
-def test_pass_comment_folds_the_table_and_mentions_inconclusive():
+def test_pass_comment_folds_the_table():
     body = render_comment(sample_results(fail=False))
     assert "passes" in body.splitlines()[1]
-    assert "inconclusive: latency p90 (could detect ≥13.0%)" in body
+    assert "not decided" not in body
+    assert "<details><summary>All metrics</summary>" in body
     assert "rerun locally: `mlgate compare main:models/classifier.onnx" in body
+
+
+def test_an_undecided_run_is_not_a_pass_and_its_first_line_says_what_was_not_decided():
+    body = render_comment(sample_results(fail=False, undecided=True))
+    first = body.splitlines()[1]
+    assert first.startswith("## ⚠️ ml-efficiency-gate: `models/classifier.onnx` not decided:")
+    assert "latency p90" in first
+    assert "passes" not in body
+    assert "latency p90 not decided (needs ~40 s more, or a smaller input)" in body
+    # the gated rows are shown; the rows that decide nothing fold away
+    assert "<details><summary>Shown, not gated" in body
+
+
+def test_failing_headline_names_failing_and_undecided_metrics_on_its_first_line():
+    first = render_comment(sample_results(fail=True)).splitlines()[1]
+    assert "latency p50 +11.8%" in first
+    assert "not decided: latency p90" in first
 
 
 HOSTILE = "models/@octocat <img src=x onerror=alert(1)> [click](https://evil.example) #1 `x`|y.onnx"

@@ -68,8 +68,8 @@ def test_run_summary_golden():
 
 def test_headline_names_each_failing_model_and_the_comment_lists_what_was_not_gated():
     body = render_run_comment(two_models())
-    assert (
-        body.splitlines()[1] == "## ❌ ml-efficiency-gate: regression in `models/classifier.onnx`"
+    assert body.splitlines()[1].startswith(
+        "## ❌ ml-efficiency-gate: regression in `models/classifier.onnx`: latency p50 +11.8%"
     )
     assert "**cpu-x86** · `models/classifier.onnx` fails on latency p50" in body
     assert "(renamed from `models/old.onnx`)" in body

@@ -22,11 +22,15 @@ from typing import Any
 
 import numpy as np
 
+from mlgate.compare.compare import DECISIVE
+
 Runner = Callable[[], Any]
 # Given a segment index, fresh (base, head) runners: new sessions, so a new memory layout.
 RunnerFactory = Callable[[int], tuple[Runner, Runner]]
-# Given paired samples (seconds) and their segment ids, True when sampling may stop.
-StopRule = Callable[[np.ndarray, np.ndarray, np.ndarray], bool]
+# Given paired samples (seconds) and their segment ids: 0 (or False) to go on, 1 (True)
+# when decided (sampling stops once `min_segments` are in), DECISIVE when the interval lies
+# wholly beyond the threshold (stops from MIN_SEGMENTS_FLOOR segments on).
+StopRule = Callable[[np.ndarray, np.ndarray, np.ndarray], int]
 Clock = Callable[[], int]  # nanoseconds
 
 MIN_WARMUP_RUNS = 3
@@ -44,7 +48,8 @@ class LatencySettings:
     segment_seconds: float = 0.25
     min_segments: int = 8  # measured: 6 left a +2% change failing a 5% gate too often
     # Sizing from the model's cost: after the first segment the budget may be raised up to
-    # `max_budget_seconds` so that `min_segments` segments and `min_pairs` pairs fit (None:
+    # `max_budget_seconds` so that `min_segments` segments and `min_pairs` pairs fit, and a
+    # run still undecided at its budget goes on up to that cap, stopping once decided (None:
     # the budget is fixed). A slow model that cannot fit them gets fewer segments, down to
     # MIN_SEGMENTS_FLOOR.
     max_budget_seconds: float | None = None
@@ -199,6 +204,8 @@ def measure_interleaved(
     stop_reason = "budget"
     max_blocks = max(1, settings.max_pairs // 2)
     min_segments = settings.min_segments
+    cap_deadline = start + int((settings.max_budget_seconds or 0.0) * 1e9)
+    extended = False
     plan = None
     index = 0
     while True:
@@ -233,13 +240,17 @@ def measure_interleaved(
         if len(rec.block_segment) >= max_blocks:
             stop_reason = "max_pairs"
             break
-        if now >= deadline:
-            break
-        if now >= earliest_stop and index >= min_segments:
-            base, head, segment = rec.arrays()
-            if stop_rule(base, head, segment):
+        if now >= earliest_stop or now >= deadline:
+            level = int(stop_rule(*rec.arrays())) if index >= MIN_SEGMENTS_FLOOR else 0
+            enough = index >= min_segments or now >= deadline
+            if level >= DECISIVE or (level and enough):
                 stop_reason = "precise"
                 break
+        if now >= deadline:
+            if extended or cap_deadline <= deadline:
+                break
+            # Undecided at the budget: keep sampling up to the cap, stopping once decided.
+            deadline, extended = cap_deadline, True
     base, head, segment = rec.arrays()
     return PairedSamples(
         base=base,

@@ -37,13 +37,14 @@ from mlgate.bench.latency import (
     measure_interleaved,
 )
 from mlgate.bench.memory import MemoryProfile, measure_memory
+from mlgate.bench.op_profile import breakdown
 from mlgate.bench.session import Session, Target, open_session
 from mlgate.compare.compare import Fidelity, Measured, MeasuredEnergy, Memory
 from mlgate.compare.stats import paired_ratio, segment_log_ratios
 from mlgate.errors import MlgateError
 from mlgate.model.load import LoadedModel
 from mlgate.model.profile import index_bounds
-from mlgate.results.schema import LatencyInfo
+from mlgate.results.schema import LatencyInfo, TimeBreakdown
 
 Step = Callable[[str], AbstractContextManager[object]]
 
@@ -77,6 +78,7 @@ class PairResult:
     latency: LatencyInfo | None
     examples: int = 0
     batches: int = 0
+    feeds: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] | None = None  # timed inputs
 
 
 def _no_step(_: str) -> AbstractContextManager[object]:
@@ -329,7 +331,20 @@ def measure_pair(run: PairRun, step: Step = _no_step) -> PairResult:
         plan=samples.plan.describe(run.latency.budget_seconds) if samples.plan else "",
         seconds_per_segment=round(samples.plan.seconds_per_segment, 3) if samples.plan else None,
     )
-    return PairResult(measured, info, prepared.examples, prepared.batches)
+    return PairResult(measured, info, prepared.examples, prepared.batches, feeds)
+
+
+PROFILE_SECONDS = 2.0  # about how long the profiler may run each side, after the A/B
+
+
+def time_breakdown(run: PairRun, paired: PairResult) -> TimeBreakdown | None:
+    """Kernel time per operator and node on base and head, for a latency change."""
+    m = paired.measured
+    if paired.feeds is None or m.latency_base is None or m.latency_head is None:
+        return None
+    per_call = float(np.median(m.latency_base) + np.median(m.latency_head)) / 2
+    runs = int(min(50, max(3, PROFILE_SECONDS / max(per_call, 1e-6))))
+    return breakdown(run.base.path, run.head.path, run.target, paired.feeds, runs)
 
 
 def _layout_noise(samples: PairedSamples) -> float | None:

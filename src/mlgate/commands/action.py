@@ -20,7 +20,7 @@ from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.github.publish import Annotation, CheckOutput, GitHubApi, Published, PublishError
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
-from mlgate.results.schema import RunContextInfo, RunReport
+from mlgate.results.schema import OnInconclusive, RunContextInfo, RunReport
 
 MARKER = "<!-- mlgate:comment v1 -->"
 CommentMode = Literal["changes", "always", "off"]
@@ -42,6 +42,7 @@ class ActionInputs:
     comment_author: str = ""
     artifact_name: str = "mlgate-results"
     budget_seconds: float | None = None
+    on_inconclusive: OnInconclusive | None = None  # default: the config's (neutral)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def gate(
             targets=inputs.targets,
             budget_seconds=inputs.budget_seconds,
             use_merge_base=context.event in PULL_REQUEST_EVENTS or bool(inputs.base_ref),
+            on_inconclusive=inputs.on_inconclusive,
             context=context_info(context, base, head),
         ),
         progress,

@@ -19,7 +19,7 @@ from google.protobuf.message import DecodeError
 from mlgate import git
 from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
 from mlgate.commands.history import git_reader, history_ref
-from mlgate.compare.compare import run_verdict
+from mlgate.compare.compare import fails_check, run_verdict
 from mlgate.compare.waivers import Waiver
 from mlgate.config import (
     DEFAULT_CONFIG_NAME,
@@ -37,6 +37,7 @@ from mlgate.results.history import attach_history
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     ModelChange,
+    OnInconclusive,
     Results,
     RunContextInfo,
     RunReport,
@@ -63,6 +64,7 @@ class CheckOptions:
     measure_memory: bool = True
     optimize: bool = True
     use_merge_base: bool = True
+    on_inconclusive: OnInconclusive | None = None  # overrides the config's (Action input)
     context: RunContextInfo = field(default_factory=RunContextInfo)
     today: dt.date | None = None  # for waiver expiry (default: today, UTC)
 
@@ -107,6 +109,7 @@ class _Run:
         self.options = options
         self.context = options.context
         self.config_source = "defaults"
+        self.on_inconclusive: OnInconclusive = options.on_inconclusive or "neutral"
         self.changes: list[ModelChange] = []
         self.results: list[Results] = []
         self.notes: list[str] = []
@@ -164,7 +167,9 @@ class _Run:
             self.config_source = "defaults"
             return LoadedConfig(Config(), options.repo)
         self.config_source = where
-        return LoadedConfig(parse_config(text, where), options.repo, path)
+        config = parse_config(text, where)
+        self.on_inconclusive = options.on_inconclusive or config.on_inconclusive
+        return LoadedConfig(config, options.repo, path)
 
     def load_waivers(self, base: str, head: str) -> tuple[Waiver, ...]:
         """`mlgate-waivers.yml` beside the config, from the same revision as the config."""
@@ -240,6 +245,7 @@ class _Run:
             results=self.results,
             notes=self.notes,
             errors=self.errors,
+            on_inconclusive=self.on_inconclusive,
         )
 
     def write(self) -> tuple[RunReport, Path]:
@@ -254,7 +260,7 @@ class _Run:
             code = EXIT_INTERNAL
         elif report.verdict == "error":
             code = EXIT_BAD_INPUT
-        elif report.verdict == "fail":
+        elif fails_check(report.verdict, report.on_inconclusive):
             code = EXIT_REGRESSION
         else:
             code = EXIT_PASS

@@ -15,7 +15,7 @@ from mlgate.bench.energy import EnergySettings
 from mlgate.bench.environment import provenance
 from mlgate.bench.inputs import EvalData, example_count, load_eval_data
 from mlgate.bench.latency import LatencySettings
-from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair
+from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair, time_breakdown
 from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
@@ -24,6 +24,8 @@ from mlgate.compare.compare import (
     Pricing,
     StaticCost,
     evaluate_target,
+    fails_check,
+    latency_changed,
     latency_stop_rule,
     overall_verdict,
 )
@@ -321,6 +323,9 @@ def _run_target(
     result = dataclasses.replace(
         result, latency=paired.latency, energy=energy_info(plan.config, measured)
     )
+    if latency_changed(result):
+        with progress.step(f"{target.name}: where the time went (onnxruntime profiler)"):
+            result = dataclasses.replace(result, time_breakdown=time_breakdown(run, paired))
     if plan.config.optimize.enabled and options.optimize and optimizer_allowed():
         with progress.step(f"{target.name}: searching for a faster variant of the head model"):
             info = optimize_target(
@@ -507,5 +512,6 @@ def compare(options: CompareOptions, progress: Progress | None = None) -> Compar
     if error is not None:
         raise error
     written = [path for path in (options.json_out, options.comment_out) if path is not None]
-    code = EXIT_REGRESSION if results.verdict == "fail" else EXIT_PASS
+    on_inconclusive = _loaded_config(options).config.on_inconclusive
+    code = EXIT_REGRESSION if fails_check(results.verdict, on_inconclusive) else EXIT_PASS
     return CompareOutcome(code, results, render_summary(results), written)

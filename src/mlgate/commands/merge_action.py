@@ -22,6 +22,7 @@ from mlgate.commands.action import (
     report_everywhere,
 )
 from mlgate.commands.matrix import GateOptions, gate
+from mlgate.compare.compare import fails_check
 from mlgate.config import Config, parse_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError, MlgateError
@@ -73,6 +74,8 @@ def merge(
     )
     write_results(report, out)
     code = {"fail": EXIT_REGRESSION, "error": EXIT_BAD_INPUT}.get(report.verdict, EXIT_PASS)
+    if fails_check(report.verdict, report.on_inconclusive) and code == EXIT_PASS:
+        code = EXIT_REGRESSION
     if inputs.fail_on == "never" or (inputs.fail_on == "error" and code == EXIT_REGRESSION):
         code = EXIT_PASS
     result = ActionOutcome(code, report.verdict, out, report=report, error=error)

@@ -25,7 +25,10 @@ from mlgate.results.schema import (
 )
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
-CHECKPOINT_RESAMPLES = 300
+# A stop rule's answers: go on (0), decided (1: stop once the minimum segments are in),
+# decisive (2: an interval wholly beyond the threshold stops the sampler from 3 segments).
+DECISIVE = 2
+# The stop rule and the final verdict resample alike, so a run stopped as decided stays so.
 FINAL_RESAMPLES = 1000
 MIN_ENERGY_WINDOWS = 4
 
@@ -413,6 +416,19 @@ def _with_time_needed(metric: MetricResult, m: Measured, confidence: float) -> M
     return dataclasses.replace(metric, note=f"{metric.note}; {more}" if metric.note else more)
 
 
+def latency_changed(target: TargetResult) -> bool:
+    """Whether a latency metric was decided as changed (worth explaining where it went)."""
+    return any(
+        m.name in LATENCY_QUANTILES and m.verdict in ("fail", "improved") for m in target.metrics
+    )
+
+
+def fails_check(verdict: str, on_inconclusive: str) -> bool:
+    """Whether a verdict fails the run: a regression always, an undecided run only when the
+    config says `on_inconclusive: fail`."""
+    return verdict == "fail" or (verdict == "inconclusive" and on_inconclusive == "fail")
+
+
 def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
     """error > fail > inconclusive > pass over the targets."""
     if errors or any(t.verdict == "error" for t in targets):
@@ -424,10 +440,11 @@ def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVe
 
 def latency_stop_rule(
     thresholds: Mapping[str, Threshold], confidence: float
-) -> Callable[[np.ndarray, np.ndarray, np.ndarray], bool]:
+) -> Callable[[np.ndarray, np.ndarray, np.ndarray], int]:
     """A stop rule for sequential sampling: stop once every gated latency quantile can be
-    decided (enough calls, at least MIN_SESSIONS segments) and its interval lies wholly
-    beyond, or wholly within, the threshold (pass, fail or improved, not `inconclusive`)."""
+    decided (enough calls, at least MIN_SESSIONS segments) and is (pass, fail or improved,
+    not `inconclusive`): 1; as soon as one fails with its interval wholly beyond the
+    threshold, the evidence is decisive: 2 (the sampler stops even before min_segments)."""
     gated = {
         name: (quantile, thresholds[name])
         for name, quantile in LATENCY_QUANTILES.items()
@@ -435,22 +452,30 @@ def latency_stop_rule(
     }
     alpha = 1.0 - confidence
 
-    def decided(base: np.ndarray, head: np.ndarray, segment: np.ndarray) -> bool:
-        segments = int(np.unique(segment).size)
-        if any(_latency_undecided(base.size, segments, q, confidence) for q, _ in gated.values()):
-            return False
+    def decided(base: np.ndarray, head: np.ndarray, segment: np.ndarray) -> int:
         if not gated:
-            return True
-        estimates, p_value = _estimates(base, head, segment, confidence, CHECKPOINT_RESAMPLES)
+            return 1
+        segments = int(np.unique(segment).size)
+        if segments < stats.MIN_SESSIONS:
+            return 0
+        estimates, p_value = _estimates(base, head, segment, confidence, FINAL_RESAMPLES)
         by_name = dict(zip(LATENCY_QUANTILES, estimates, strict=True))
-        for name, (_, threshold) in gated.items():
+        verdicts = set()
+        for name, (quantile, threshold) in gated.items():
+            if _latency_undecided(base.size, segments, quantile, confidence):
+                verdicts.add("inconclusive")
+                continue
             estimate = by_name[name]
             obs = Observation(
                 METRICS[name], estimate.base, estimate.head, estimate=estimate, p_value=p_value
             )
-            if judge(obs, threshold, alpha).verdict == "inconclusive":
-                return False
-        return True
+            verdict = judge(obs, threshold, alpha).verdict
+            verdicts.add(verdict)
+            limit = threshold.value if threshold.kind == "relative" else 0.0
+            if verdict == "fail" and estimate.low > 1.0 + limit:
+                return DECISIVE  # wholly beyond the threshold
+        # a clear failure decides the run whatever the other percentiles would say
+        return int("fail" in verdicts or "inconclusive" not in verdicts)
 
     return decided
 

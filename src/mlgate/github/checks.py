@@ -19,9 +19,14 @@ def conclusion(report: RunReport, fail_on: FailOn) -> str:
         return "neutral"
     if report.verdict == "pass":
         return "success"
+    if report.verdict == "inconclusive":
+        return _UNDECIDED[report.on_inconclusive]
     if fail_on == "never" or (fail_on == "error" and report.verdict == "fail"):
         return "neutral"
     return "failure"
+
+
+_UNDECIDED = {"pass": "success", "neutral": "neutral", "fail": "failure"}
 
 
 def status_state(check_conclusion: str) -> str:
@@ -38,6 +43,9 @@ def title(report: RunReport) -> str:
     failing = [r.model for r in report.results if r.verdict == "fail"]
     if failing:
         return f"Regression in {', '.join(failing)}"
+    undecided = [r.model for r in report.results if r.verdict == "inconclusive"]
+    if undecided:
+        return f"Not decided: {', '.join(undecided)}"
     return f"{gated} model{'s' if gated != 1 else ''} pass{'es' if gated == 1 else ''}"
 
 

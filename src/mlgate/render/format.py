@@ -8,8 +8,11 @@ _MINUS = "−"
 
 
 def signed_percent(change: float | None, digits: int = 1) -> str:
+    """+3.4%, −12.0%; a change of 2x or more either way reads as a factor (×4.52, ×0.31)."""
     if change is None or not math.isfinite(change):
         return "—"
+    if change >= 1.0 or change <= -0.5:
+        return f"×{1.0 + change:.3g}"
     text = f"{abs(change) * 100:.{digits}f}%"
     if text.strip("0.%") == "":
         return "±0%"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mlgate.render import format as fmt
@@ -70,10 +71,29 @@ def variant_rows(info: OptimizationInfo | None) -> list[VariantRow]:
             accuracy=_accuracy(v),
             fidelity=_fidelity(v),
             status=f"{STATUS_ICONS[v.status]} {v.status}",
-            reason=v.reason,
+            reason=short_reason(v.status, v.reason),
         )
         for v in info.variants
     ]
+
+
+_RAISED = re.compile(r"^(?:(?P<step>[\w.-]+): )?(?P<kind>[A-Z]\w*(?:Error|Exception|Fail\w*)):")
+_WHERE = re.compile(r"\((?P<where>[\w.-]+\.py:\d+)\)$")
+
+
+def short_reason(status: str, reason: str) -> str:
+    """A crashed third-party pass as one line of reason ("onnxruntime's quantizer raised
+    KeyError (quant_utils.py:412): this pass cannot handle the model"), never the raw
+    exception text, which the results file keeps."""
+    if status != "failed":
+        return reason
+    raised = _RAISED.match(reason)
+    if raised is None:
+        return reason.splitlines()[0][:160] if reason else ""
+    where = _WHERE.search(reason)
+    step = f"{raised['step']} " if raised["step"] else "the pass "
+    place = f" ({where['where']})" if where else ""
+    return f"{step}raised {raised['kind']}{place}: it cannot handle this model"
 
 
 def recommendation(info: OptimizationInfo | None) -> str:

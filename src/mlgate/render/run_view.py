@@ -37,6 +37,7 @@ class RunView:
     config: str
     multi: bool
     details_url: str
+    on_inconclusive: str = "neutral"
 
 
 def _short(sha: str) -> str:
@@ -67,4 +68,7 @@ def run_view(report: RunReport, details_url: str = "") -> RunView:
         config=report.config_source,
         multi=len(sections) > 1,
         details_url=details_url,
+        on_inconclusive={"pass": "a pass", "neutral": "neutral", "fail": "failed"}[
+            report.on_inconclusive
+        ],
     )

@@ -20,7 +20,7 @@ from mlgate.render.optimize_view import (
     search_line,
     variant_rows,
 )
-from mlgate.results.schema import MetricResult, Results, TargetResult
+from mlgate.results.schema import MetricResult, OpShare, Results, TargetResult, TimeBreakdown
 
 ICONS = {
     "pass": "✅",
@@ -36,6 +36,7 @@ LABELS = {
     "accuracy": "accuracy",
     "fidelity.top1_agreement": "top-1 agreement (head vs base)",
     "fidelity.cosine": "output cosine (head vs base)",
+    "fidelity.relative_diff": "max diff / output range (head vs base)",
     "fidelity.max_abs_diff": "max abs diff (head vs base)",
     "latency.p50": "latency p50",
     "latency.p90": "latency p90",
@@ -75,6 +76,8 @@ class TargetView:
     providers: str
     threads: int
     rows: list[MetricRow]
+    gated_rows: list[MetricRow]  # metrics with a threshold: what decides
+    shown_rows: list[MetricRow]  # shown, not gated: folded away
     failures: list[str]
     inconclusive: list[str]
     waived: list[str]
@@ -86,6 +89,7 @@ class TargetView:
     recommendation: str = ""
     search: str = ""
     drift: list[str] = field(default_factory=list)
+    time_went: list[str] = field(default_factory=list)
 
 
 def label(metric: MetricResult) -> str:
@@ -174,20 +178,27 @@ def _trust_lines(target: TargetResult) -> list[str]:
     return lines + energy_lines(target)
 
 
+def undecided_sentence(metric: MetricResult) -> str:
+    """ "latency p90 not decided (needs ~40 s more, or a smaller input)"."""
+    parts = [part for part in metric.note.split("; ") if part]
+    needs = [p for p in parts if p.startswith(("needs", "this eval set", "not decided"))]
+    reason = needs[-1].removeprefix("not decided: ") if needs else (parts[-1] if parts else "")
+    return f"{label(metric)} not decided" + (f" ({reason})" if reason else "")
+
+
 def target_view(target: TargetResult) -> TargetView:
+    rows = [(m, metric_row(m)) for m in target.metrics]
     return TargetView(
         name=target.name,
         verdict=target.verdict,
         icon=ICONS[target.verdict],
         providers=", ".join(target.providers),
         threads=target.threads,
-        rows=[metric_row(m) for m in target.metrics],
+        rows=[row for _, row in rows],
+        gated_rows=[row for m, row in rows if m.threshold],
+        shown_rows=[row for m, row in rows if not m.threshold],
         failures=[failure_sentence(m) for m in target.metrics if m.verdict == "fail"],
-        inconclusive=[
-            f"{label(m)} (could detect ≥{m.min_detectable_change:.1%})"
-            for m in target.metrics
-            if m.verdict == "inconclusive" and m.min_detectable_change is not None
-        ],
+        inconclusive=[undecided_sentence(m) for m in target.metrics if m.verdict == "inconclusive"],
         waived=[
             f"{label(m)} ({m.note.split('; ')[-1]})"
             for m in target.metrics
@@ -201,7 +212,27 @@ def target_view(target: TargetResult) -> TargetView:
         recommendation=recommendation(target.optimization),
         search=search_line(target.optimization),
         drift=drift_lines(target.optimization),
+        time_went=time_lines(target.time_breakdown),
     )
+
+
+def _share_text(row: OpShare) -> str:
+    return (
+        f"{row.name}: {fmt.duration(row.base_ms / 1e3)} → {fmt.duration(row.head_ms / 1e3)} "
+        f"({row.share:.0%} of the change)"
+    )
+
+
+def time_lines(found: TimeBreakdown | None) -> list[str]:
+    """Operators and nodes that account for most of a latency change, per call."""
+    if found is None or not found.by_op:
+        return []
+    return [
+        f"Kernel time per call (onnxruntime profiler, {found.runs} calls each, alternated): "
+        f"{fmt.duration(found.base_ms / 1e3)} → {fmt.duration(found.head_ms / 1e3)}.",
+        "By operator: " + " · ".join(_share_text(row) for row in found.by_op[:3]) + ".",
+        "By node: " + " · ".join(_share_text(row) for row in found.by_node[:3]) + ".",
+    ]
 
 
 _HISTORY_METRICS = ("latency.p50", "accuracy", "energy", "energy_proxy", "memory.peak", "size")
@@ -243,6 +274,29 @@ class ReportView:
     graph: list[str]
     costs: list[CostRow]
     chart: str  # Mermaid source, built from sanitised labels and numbers only; "" for none
+    headline: str = ""  # every failing and undecided gated metric, for the first line
+
+
+def headline(results: Results) -> str:
+    """ "latency p50 ×4.52, output cosine 0.89 (cpu); not decided: latency p90 (cpu)"."""
+    failing, undecided = [], []
+    for target in results.targets:
+        where = f" ({target.name})" if len(results.targets) > 1 else ""
+        for metric in target.metrics:
+            if metric.verdict == "fail":
+                failing.append(f"{label(metric)} {_headline_value(metric)}{where}")
+            elif metric.verdict == "inconclusive":
+                undecided.append(f"{label(metric)}{where}")
+    parts = [", ".join(failing)] if failing else []
+    if undecided:
+        parts.append("not decided: " + ", ".join(undecided))
+    return "; ".join(parts)
+
+
+def _headline_value(metric: MetricResult) -> str:
+    if metric.base is None:
+        return fmt.value(metric.unit, metric.head)
+    return _short_change(metric)
 
 
 def report_view(results: Results) -> ReportView:
@@ -269,4 +323,5 @@ def report_view(results: Results) -> ReportView:
         graph=graph_lines(results.base, results.head),
         costs=cost_rows(results),
         chart=latency_chart(results),
+        headline=headline(results),
     )

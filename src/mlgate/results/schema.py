@@ -209,6 +209,28 @@ class HistoryEntry:
 
 
 @dataclass(frozen=True)
+class OpShare:
+    """One operator type or node: kernel time per call on each side, in milliseconds, and
+    its share of the whole kernel-time change (head - base)."""
+
+    name: str
+    base_ms: float
+    head_ms: float
+    share: float
+
+
+@dataclass(frozen=True)
+class TimeBreakdown:
+    """Where a latency change went, from onnxruntime's profiler (kernel time only)."""
+
+    runs: int
+    base_ms: float
+    head_ms: float
+    by_op: list[OpShare] = field(default_factory=list)
+    by_node: list[OpShare] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class TargetResult:
     name: str
     providers: list[str]
@@ -221,6 +243,7 @@ class TargetResult:
     energy: EnergyInfo | None = None
     history: HistoryEntry | None = None
     optimization: OptimizationInfo | None = None
+    time_breakdown: TimeBreakdown | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +277,7 @@ class Results:
 # ---- one gate run over every changed model (the Action's artifact) -------------------------
 
 RunVerdict = Literal["pass", "fail", "inconclusive", "error", "neutral"]
+OnInconclusive = Literal["pass", "neutral", "fail"]
 ChangeStatus = Literal["modified", "added", "deleted", "renamed"]
 
 
@@ -295,6 +319,8 @@ class RunReport:
     results: list[Results] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # what an `inconclusive` verdict makes the check (from the base config or the input)
+    on_inconclusive: OnInconclusive = "neutral"
 
 
 # ---- `mlgate profile` ------------------------------------------------------------------------
