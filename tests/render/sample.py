@@ -123,7 +123,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             p_value=0.01,
             min_detectable_change=0.13,
             note=(
-                "interval too wide to decide; this run could detect changes ≥13.0%; needs ~40 "
+                "interval too wide to decide; this run could detect changes ≥13.0%; needs about 40 "
                 "s more, or a smaller input"
             )
             if undecided

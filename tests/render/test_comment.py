@@ -63,7 +63,7 @@ def test_an_undecided_run_is_not_a_pass_and_its_first_line_says_what_was_not_dec
     assert first.startswith("## ⚠️ ml-efficiency-gate: `models/classifier.onnx` not decided:")
     assert "latency p90" in first
     assert "passes" not in body
-    assert "latency p90 not decided (needs ~40 s more, or a smaller input)" in body
+    assert "latency p90 not decided (needs about 40 s more, or a smaller input)" in body
     # the gated rows are shown; the rows that decide nothing fold away
     assert "<details><summary>Shown, not gated" in body
 

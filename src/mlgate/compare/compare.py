@@ -412,7 +412,7 @@ def _with_time_needed(metric: MetricResult, m: Measured, confidence: float) -> M
     needed = seconds_needed(metric, m, confidence)
     if needed is None:
         return metric
-    more = f"needs ~{needed:.0f} s more, or a smaller input"
+    more = f"needs about {needed:.0f} s more, or a smaller input"
     return dataclasses.replace(metric, note=f"{metric.note}; {more}" if metric.note else more)
 
 
