@@ -285,6 +285,13 @@ def _deref(schema: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
+_FORMAT_EXAMPLES = {
+    "date-time": "2026-11-23T00:00:00Z",
+    "uri": "https://example.invalid/",
+    "email": "octocat@example.invalid",
+}
+
+
 def minimal(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
     """The smallest instance with every required field (first enum value, first non-null
     alternative, empty arrays), to be overlaid with real values."""
@@ -314,7 +321,7 @@ def minimal(schema: dict[str, Any], root: dict[str, Any] | None = None) -> Any:
     if kind == "array":
         return [minimal(schema.get("items", {}), root) for _ in range(schema.get("minItems", 0))]
     if kind == "string":
-        return {"date-time": "2026-11-23T00:00:00Z", "uri": "https://example.invalid/"}.get(
+        return _FORMAT_EXAMPLES.get(
             schema.get("format", ""), "x" * max(1, schema.get("minLength", 1))
         )
     if kind == "integer":
