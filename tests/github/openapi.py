@@ -248,21 +248,21 @@ def parameter_errors(
     given = [("path", n, urllib.parse.unquote(v)) for n, v in zip(names, args, strict=True)]
     given += [("query", n, v) for n, v in query]
     problems = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for where, name, text in given:
         definition = declared.get((where, name))
         if definition is None:
             problems.append(f"{where} {name}: not a parameter of {operation.operation_id}")
             continue
-        seen[name] = seen.get(name, 0) + 1
-        if seen[name] == 2:
+        seen[where, name] = seen.get((where, name), 0) + 1
+        if seen[where, name] == 2:
             problems.append(f"{where} {name}: given more than once")
         schema = {**definition.get("schema", {}), **STRICTER_PARAMETERS.get(name, {})}
         problems += [
             f"{where} {name}: {message}" for _, message in _messages(schema, _coerce(text, schema))
         ]
     for (where, name), definition in declared.items():
-        if where == "query" and definition.get("required") and name not in seen:
+        if where == "query" and definition.get("required") and (where, name) not in seen:
             problems.append(f"query {name}: required, missing")
     return problems
 

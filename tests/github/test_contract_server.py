@@ -124,6 +124,14 @@ BAD_REQUESTS = [
         "POST", f"{REPO}/issues/7/comments", {}, "'body' is a required property",
         id="required-key-missing",
     ),
+    pytest.param(
+        "POST", f"{REPO}/releases/1/assets?label=x", None, "query name: required, missing",
+        id="required-query-parameter-missing",
+    ),
+    pytest.param(
+        "GET", "/rate_limit?per_page=1", None, "query per_page: not a parameter of rate-limit/get",
+        id="query-parameter-of-another-operation",
+    ),
 ]  # fmt: skip
 
 
