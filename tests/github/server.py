@@ -1,8 +1,11 @@
 """A local stand-in for api.github.com that holds GitHub's REST contract.
 
-Every request is matched to an operation of the vendored OpenAPI subset and its JSON body
-validated; every JSON response is built from the schemas and validated before it is sent.
-Contract breaks are collected in `violations` (tests assert it stays empty). URLs in
+Every request is matched to an operation of the vendored OpenAPI subset; its path and query
+parameters and its body are validated strictly (`openapi.parameter_errors`,
+`openapi.strict_request`), and a request that breaks the contract is answered 422 without
+being performed. Every JSON response is built from the schemas and validated before it is
+sent. Contract breaks are collected in `violations`; leaving `Served` with any left fails
+the test (a test that breaks the contract on purpose takes them with `take_violations`). URLs in
 responses point back at this server, as PyGithub follows them. Faults can be injected:
 5xx, 403/429 rate limits with `retry-after`, slow responses, and creates that succeed but
 answer 502 (the case that duplicates comments)."""
@@ -188,31 +191,23 @@ class FakeGitHub:
         self, method: str, raw_path: str, headers: dict[str, str], body: bytes
     ) -> tuple[int, dict[str, str], bytes, float]:
         parsed = urllib.parse.urlsplit(raw_path)
-        path, query = parsed.path, dict(urllib.parse.parse_qsl(parsed.query))
+        pairs = urllib.parse.parse_qsl(parsed.query, keep_blank_values=True)
+        path, query = parsed.path, dict(pairs)
         if path.startswith("/_blobs/"):
             return self._blob(path, headers)
         found = openapi.find_operation(method, path)
         if found is None:
-            self.violations.append(f"{method} {path}: not an operation of the contract")
+            self._violate([f"{method} {path}: not an operation of the contract"])
             self.log.append(Record(method, path, "unknown", 404, "", False))
             return _json(404, {"message": "Not Found"})
         operation, args = found
         token = _token(headers)
-        payload: Any = None
-        binary = operation.definition.get("requestBody", {}).get("content", {})
-        if body and binary and "application/json" not in binary:  # release asset uploads
-            payload = {"data": body, "content_type": _header(headers, "content-type")}
-            if not payload["content_type"]:
-                self.violations.append(f"{operation.operation_id}: no Content-Type header")
-        elif body:
-            try:
-                payload = json.loads(body)
-            except json.JSONDecodeError:
-                self.violations.append(f"{operation.operation_id}: request body is not JSON")
-        schema = operation.request_schema()
-        if schema is not None:
-            for problem in openapi.errors(schema, payload if payload is not None else {}):
-                self.violations.append(f"{operation.operation_id} request: {problem}")
+        payload, problems = _payload(operation, headers, body)
+        problems += openapi.parameter_errors(operation, args, pairs)
+        if problems:  # GitHub answers 422 to much of this; the test fails either way
+            self._violate([f"{operation.operation_id} request: {p}" for p in problems])
+            self.log.append(Record(method, path, operation.operation_id, 422, token, False))
+            return _json(422, {"message": "Validation Failed", "errors": problems})
         with self._lock:
             fault = self.faults(method, path)
             status, extra, data = self._respond(operation, args, query, token, payload, fault)
@@ -221,6 +216,17 @@ class FakeGitHub:
         )
         delay = fault.delay if fault else 0.0
         return status, extra, data, delay
+
+    def _violate(self, problems: list[str]) -> None:
+        with self._lock:
+            self.violations.extend(problems)
+
+    def take_violations(self) -> list[str]:
+        """The violations so far, which are then no longer held against the test (for tests
+        that break the contract on purpose)."""
+        with self._lock:
+            taken, self.violations[:] = list(self.violations), []
+            return taken
 
     def _respond(
         self,
@@ -249,16 +255,12 @@ class FakeGitHub:
         if body is not None:
             schema = operation.response_schema(status)
             if schema is None:
-                self.violations.append(
-                    f"{operation.operation_id}: {status} is not a documented response"
-                )
+                self._violate([f"{operation.operation_id}: {status} is not a documented response"])
             else:
-                for problem in openapi.errors(schema, body):
-                    self.violations.append(f"{operation.operation_id} response: {problem}")
+                problems = openapi.errors(schema, body)
+                self._violate([f"{operation.operation_id} response: {p}" for p in problems])
         elif status not in operation.statuses():
-            self.violations.append(
-                f"{operation.operation_id}: {status} is not a documented response"
-            )
+            self._violate([f"{operation.operation_id}: {status} is not a documented response"])
         data = b"" if body is None else json.dumps(body).encode()
         return status, {"content-type": "application/json; charset=utf-8", **headers}, data
 
@@ -537,6 +539,25 @@ class FakeGitHub:
         )
 
 
+def _payload(
+    operation: openapi.Operation, headers: dict[str, str], body: bytes
+) -> tuple[Any, list[str]]:
+    """The request's body as the operation takes it, and every way it breaks the contract."""
+    content = operation.definition.get("requestBody", {}).get("content", {})
+    if not content:
+        return None, (["a body, where the operation takes none"] if body else [])
+    if "application/json" not in content:  # release asset uploads: the bytes themselves
+        kind = _header(headers, "content-type")
+        return {"data": body, "content_type": kind}, ([] if kind else ["no Content-Type header"])
+    try:
+        payload = json.loads(body) if body else None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None, ["the body is not JSON"]
+    schema = operation.request_schema()
+    assert schema is not None
+    return payload, openapi.errors(schema, {} if payload is None else payload)
+
+
 def _already_exists(resource: str, name: str) -> dict[str, Any]:
     return {
         "message": "Validation Failed",
@@ -580,7 +601,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.command, self.path, dict(self.headers.items()), body
             )
         except Exception as exc:  # a bug in this server: make the test fail, not hang
-            github.violations.append(f"server error on {self.command} {self.path}: {exc!r}")
+            github._violate([f"server error on {self.command} {self.path}: {exc!r}"])
             status, headers, data, delay = 500, {}, b"", 0.0
         if delay:
             time.sleep(delay)
@@ -620,6 +641,9 @@ class Served:
         self._thread.start()
         return self.github
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+        if kind is None and self.github.violations:
+            problems = "\n".join(self.github.take_violations())
+            raise AssertionError(f"requests or responses broke GitHub's REST contract:\n{problems}")

@@ -39,6 +39,14 @@ def test_pull_request_compares_the_prs_head_not_the_merge_commit(tmp_path):
     assert context.revisions("release") == ("release", REPO.head_sha)
 
 
+def test_empty_server_and_api_urls_read_as_githubs_not_as_relative_urls(tmp_path):
+    env = env_for(tmp_path, "pull_request", pull_request_event(REPO))
+    context = read_context({**env, "GITHUB_SERVER_URL": "", "GITHUB_API_URL": ""}, "t")
+    assert context.run_url == "https://github.com/octo-org/models/actions/runs/99"
+    assert context.api_url == "https://api.github.com"
+    assert openapi.is_uri(context.run_url)  # a details_url / target_url GitHub accepts
+
+
 def test_fork_pull_requests_are_read_only(tmp_path):
     payload = pull_request_event(REPO, fork=True)
     context = read_context(env_for(tmp_path, "pull_request", payload), "t")

@@ -37,6 +37,7 @@ def run_report(github: FakeGitHub, results: Path, out: Path, token: str = "write
         "GITHUB_TOKEN": token,
         "GITHUB_REPOSITORY": github.repository,
         "GITHUB_API_URL": github.base_url,
+        "MLGATE_API_PACE": "0",  # no pause between writes against the local server
     }
     options = ReportOptions(results=results, release="v2.0.0", out=out, github_release="v2.0.0")
     return report(options, environ)

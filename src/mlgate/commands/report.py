@@ -121,7 +121,8 @@ def _attach(tag: str, release: str, markdown: str, files: list[Path],
             "(in a workflow: env GITHUB_TOKEN: ${{ github.token }}, permissions contents: write)"
         )
     api_url = environ.get("GITHUB_API_URL", "https://api.github.com").rstrip("/")
-    api = GitHubApi(api_url, token, repository)
+    pace = environ.get("MLGATE_API_PACE", "1") != "0"  # as the Action (README, "API behaviour")
+    api = GitHubApi(api_url, token, repository, pace=pace)
     attached = attach_report(api, tag, release, markdown, files)
     state = "created as a draft" if attached.created else "updated"
     return f"release {tag} {state}: {attached.url} (assets: {', '.join(attached.assets)})\n"

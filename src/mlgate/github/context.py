@@ -180,11 +180,13 @@ def read_context(env: Mapping[str, str], token: str) -> RunContext:
             f"event '{event}' is not supported; run the gate on: {', '.join(SUPPORTED_EVENTS)}"
         )
     payload = read_event(Path(_require(env, "GITHUB_EVENT_PATH")))
-    server = env.get("GITHUB_SERVER_URL", "https://github.com").rstrip("/")
+    # set but empty reads as unset: a relative run URL is a details_url/target_url GitHub
+    # refuses with 422 ("must use the http or https scheme"), losing the check run
+    server = (env.get("GITHUB_SERVER_URL") or "https://github.com").rstrip("/")
     return RunContext(
         event=event,
         repository=_require(env, "GITHUB_REPOSITORY"),
-        api_url=env.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
+        api_url=(env.get("GITHUB_API_URL") or "https://api.github.com").rstrip("/"),
         server_url=server,
         workspace=Path(env.get("GITHUB_WORKSPACE") or "."),
         sha=_require(env, "GITHUB_SHA"),
