@@ -118,7 +118,9 @@ def true_change(found: dict | None) -> str:
             f"acc {100 * found['accuracy_base']:.1f}->{100 * found['accuracy_head']:.1f}% "
             f"({change:+.1f}pp)"
         )
-    parts.append(f"cos {found['cosine_min']:.4f}, top1 agree {found['top1_agreement']:.3f}")
+    parts.append(f"cos {found['cosine_mean']:.4f} (min {found['cosine_min']:.4f})")
+    if found["top1_agreement"] == found["top1_agreement"]:  # not NaN: class outputs
+        parts.append(f"top-1 agree {found['top1_agreement']:.3f}")
     return "; ".join(parts)
 
 

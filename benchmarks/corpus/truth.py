@@ -39,9 +39,16 @@ def accuracy(outputs: list[np.ndarray], labels: np.ndarray | None) -> float | No
     return float(np.mean(predictions.reshape(labels.shape) == labels))
 
 
+def _class_scores(array: np.ndarray) -> bool:
+    """Probabilities over the last axis (softmax outputs): where top-1 means something."""
+    if array.ndim < 2 or array.shape[-1] < 2 or np.min(array) < 0:
+        return False
+    return bool(np.allclose(array.sum(-1), 1.0, atol=1e-3))
+
+
 def agreement(base: list[np.ndarray], head: list[np.ndarray]) -> dict[str, float]:
-    """Smallest row cosine and top-1 agreement over the float outputs (integer outputs:
-    equality), and the largest absolute difference."""
+    """Row cosine (mean and smallest) over the float outputs, top-1 agreement over class
+    probabilities and integer outputs (equality), and the largest absolute difference."""
     cosines, agree, diffs = [], [], []
     for a, b in zip(base, head, strict=True):
         if a.dtype.kind in "iu":
@@ -50,13 +57,15 @@ def agreement(base: list[np.ndarray], head: list[np.ndarray]) -> dict[str, float
         x = a.reshape(a.shape[0], -1).astype(np.float64) if a.ndim else a.reshape(1, 1)
         y = b.reshape(x.shape).astype(np.float64)
         norms = np.linalg.norm(x, axis=1) * np.linalg.norm(y, axis=1)
-        cosines.append(float(np.min(np.sum(x * y, axis=1) / np.maximum(norms, 1e-30))))
+        cosines.append(np.sum(x * y, axis=1) / np.maximum(norms, 1e-30))
         diffs.append(float(np.max(np.abs(x - y))))
-        if a.ndim >= 2 and a.shape[-1] >= 2:
+        if _class_scores(a):
             agree.append(float(np.mean(a.argmax(-1) == b.argmax(-1))))
+    rows = np.concatenate(cosines) if cosines else np.ones(1)
     return {
-        "cosine_min": min(cosines, default=1.0),
-        "top1_agreement": min(agree, default=1.0),
+        "cosine_mean": float(np.mean(rows)),
+        "cosine_min": float(np.min(rows)),
+        "top1_agreement": min(agree, default=float("nan")),
         "max_abs_diff": max(diffs, default=0.0),
     }
 
