@@ -6,6 +6,7 @@ Outside the test suite (minutes per case). docs/verdict-corpus.md has the case l
     python -m benchmarks.verdict_corpus --out DIR                  # build, compare, table
     python -m benchmarks.verdict_corpus --out DIR --truth --no-compare   # true changes only
     python -m benchmarks.verdict_corpus --out DIR --cases det- minilm-int8
+    python -m benchmarks.verdict_corpus --out DIR --threshold energy_proxy=off   # latency alone
 
 The corpus is built once into DIR/corpus-<hash of package versions>/<case>/ (base.onnx,
 head.onnx, eval.npz, case.json) and reused. `--truth` times each case apart from mlgate
@@ -31,7 +32,7 @@ from benchmarks.corpus import sources, truth
 from benchmarks.corpus.cases import Case
 from benchmarks.corpus.catalog import CASES
 
-CORPUS_VERSION = 1
+CORPUS_VERSION = 2
 COMPARE_LIMIT_S = 180.0
 SRC = Path(__file__).resolve().parents[1] / "src"
 
@@ -67,13 +68,19 @@ def build(case: Case, corpus: Path) -> Path:
 
 
 def measured_truth(folder: Path, seconds: float, again: bool) -> dict | None:
+    """truth.json, measured again when asked; with seconds 0 an earlier timing is kept."""
     path = folder / "truth.json"
-    if again:
-        path.write_text(json.dumps(truth.measure(folder, seconds), indent=1) + "\n")
-    return json.loads(path.read_text()) if path.is_file() else None
+    earlier = json.loads(path.read_text()) if path.is_file() else None
+    if not again:
+        return earlier
+    found = truth.measure(folder, seconds)
+    if seconds <= 0 and earlier:
+        found = {**earlier, **found}
+    path.write_text(json.dumps(found, indent=1) + "\n")
+    return found
 
 
-def compare(folder: Path, timeout: float) -> dict:
+def compare(folder: Path, timeout: float, extra: list[str]) -> dict:
     """One `mlgate compare` in a child process, in the case folder (no stray mlgate.yml)."""
     env = {**os.environ, "MLGATE_OPTIMIZE": "0"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
@@ -81,6 +88,8 @@ def compare(folder: Path, timeout: float) -> dict:
     result.unlink(missing_ok=True)
     command = [sys.executable, "-m", "mlgate", "compare", "base.onnx", "head.onnx"]
     command += ["--data", "eval.npz", "--json", "result.json", "--no-memory"]
+    for threshold in extra:
+        command += ["--threshold", threshold]
     started = time.monotonic()
     try:
         done = subprocess.run(
@@ -112,6 +121,8 @@ def true_change(found: dict | None) -> str:
             f"latency x{found['ratio']:.3f} ({low:.3f}-{high:.3f}; "
             f"{found['base_ms']:.2f}->{found['head_ms']:.2f} ms)"
         )
+    if found.get("macs_ratio"):
+        parts.append(f"MACs x{found['macs_ratio']:.3f}")
     if found["accuracy_base"] is not None:
         change = 100 * (found["accuracy_head"] - found["accuracy_base"])
         parts.append(
@@ -157,7 +168,7 @@ def run(args: argparse.Namespace) -> list[dict]:
     for case in selected(args.cases):
         folder = build(case, corpus)
         found = measured_truth(folder, args.truth_seconds, args.truth)
-        result = None if args.no_compare else compare(folder, args.timeout)
+        result = None if args.no_compare else compare(folder, args.timeout, args.threshold)
         rows.append(
             {"case": case.name, "expected": case.expected, "truth": found, **(result or {})}
         )
@@ -180,6 +191,9 @@ def main() -> None:
     )
     parser.add_argument("--no-compare", action="store_true", help="build (and --truth) only")
     parser.add_argument("--timeout", type=float, default=600.0, help="kill a compare after")
+    parser.add_argument(
+        "--threshold", action="append", default=[], help="passed to mlgate compare (repeatable)"
+    )
     parser.add_argument("--list", action="store_true", help="list the cases and exit")
     args = parser.parse_args()
     if args.list:

@@ -8,7 +8,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime as ort
+
+from mlgate.model.profile import compute_profile
 
 
 def session(path: Path) -> ort.InferenceSession:
@@ -98,6 +101,19 @@ def timing(base: Path, head: Path, feeds: dict[str, np.ndarray], seconds: float)
     }
 
 
+def macs_ratio(folder: Path, feeds: dict[str, np.ndarray]) -> float | None:
+    """Head/base multiply-accumulates per call (mlgate's static count), when both count
+    every node (trees, for one, do not multiply)."""
+    shapes = {name: list(array.shape) for name, array in feeds.items()}
+    counts = []
+    for side in ("base.onnx", "head.onnx"):
+        macs = compute_profile(onnx.load(folder / side), shapes, 0).macs
+        if macs.uncounted or not macs.total:
+            return None
+        counts.append(macs.total)
+    return counts[1] / counts[0]
+
+
 def measure(folder: Path, seconds: float) -> dict:
     feeds, labels = load_eval(folder / "eval.npz")
     base_out = session(folder / "base.onnx").run(None, feeds)
@@ -106,6 +122,7 @@ def measure(folder: Path, seconds: float) -> dict:
         "accuracy_base": accuracy(base_out, labels),
         "accuracy_head": accuracy(head_out, labels),
         **agreement(base_out, head_out),
+        "macs_ratio": macs_ratio(folder, feeds),
     }
     if seconds > 0:
         found.update(timing(folder / "base.onnx", folder / "head.onnx", feeds, seconds))
