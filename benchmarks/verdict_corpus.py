@@ -99,8 +99,26 @@ def compare(folder: Path, timeout: float, extra: list[str]) -> dict:
     except subprocess.TimeoutExpired:
         code, tail = -1, f"killed after {timeout:.0f} s"
     wall = time.monotonic() - started
-    verdict = json.loads(result.read_text())["verdict"] if result.is_file() else "error"
-    return {"verdict": verdict, "exit": code, "wall_s": round(wall, 1), "stderr": tail[:300]}
+    doc = json.loads(result.read_text()) if result.is_file() else {"verdict": "error"}
+    return {
+        "verdict": doc["verdict"],
+        "failing": failing_metrics(doc),
+        "exit": code,
+        "wall_s": round(wall, 1),
+        "stderr": tail[:300],
+    }
+
+
+def failing_metrics(doc: dict) -> list[str]:
+    """The metrics that failed, over every target of the results document."""
+    return sorted(
+        {
+            metric["name"]
+            for target in doc.get("targets", [])
+            for metric in target.get("metrics", [])
+            if metric.get("verdict") == "fail"
+        }
+    )
 
 
 def right(expected: str, found: dict) -> bool:
@@ -140,6 +158,8 @@ def row(case: Case, found: dict | None, result: dict | None) -> str:
         verdict, wall, mark = "not run", "", ""
     else:
         verdict, wall = result["verdict"], f"{result['wall_s']:.0f} s"
+        if result["failing"]:
+            verdict += f" ({', '.join(result['failing'])})"
         mark = "yes" if right(case.expected, result) else "**NO**"
     cells = [case.name, case.group, case.expected, true_change(found), verdict, wall, mark]
     return "| " + " | ".join(cells) + " |"
