@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import onnx
@@ -42,7 +43,10 @@ def minilm_branch(model: onnx.ModelProto) -> onnx.ModelProto:
     return edits.add_zero_branch(model, tensor, edits.matmul_weights(384, 1536, 2), "MatMul")
 
 
-def _static(key: str, calibration: str, qdq: bool = True) -> object:
+Edit = Callable[[Path, Path], None]
+
+
+def _static(calibration: str, qdq: bool = True) -> Edit:
     def head(base: Path, target: Path) -> None:
         feeds = {
             "rec": lambda seed: {"x": sources.text_lines(4, 320, seed)},
@@ -70,8 +74,11 @@ def _external(base: Path, head: Path) -> None:
     edits.save_external(onnx.load(base), head)
 
 
-def _opset(version: int) -> object:
-    return lambda base, head: onnx.save(edits.convert_opset(onnx.load(base), version), head)
+def _opset(version: int) -> Edit:
+    def head(base: Path, target: Path) -> None:
+        onnx.save(edits.convert_opset(onnx.load(base), version), target)
+
+    return head
 
 
 def _passes(base: Path, head: Path) -> None:
@@ -91,21 +98,21 @@ CASES = [
         "int8",
         "fail",
         "PP-OCRv4 rec, quantize_static QDQ: faster but per-timestep classes wrong; labels",
-        shipped_case("rec", "rec-labelled", _static("rec", "rec")),
+        shipped_case("rec", "rec-labelled", _static("rec")),
     ),
     Case(
         "cls-int8-static-labelled",
         "int8",
         "fail",
         "PP-OCR cls, quantize_static QDQ: same accuracy, slower; labels",
-        shipped_case("cls", "cls", _static("cls", "cls")),
+        shipped_case("cls", "cls", _static("cls")),
     ),
     Case(
         "det-int8-static-qop",
         "int8",
         "not-fail",
         "PP-OCRv4 det, quantize_static QOperator: faster, outputs moved; no labels",
-        shipped_case("det", "det", _static("det", "det", qdq=False)),
+        shipped_case("det", "det", _static("det", qdq=False)),
     ),
     Case(
         "minilm-int8-dynamic",

@@ -12,6 +12,7 @@ from skl2onnx import to_onnx
 from sklearn import datasets
 from sklearn.base import BaseEstimator
 from sklearn.model_selection import train_test_split
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def split(name: str, eval_count: int, seed: int = 0) -> Split:
 
 
 def fitted(estimator: BaseEstimator, data: Split) -> BaseEstimator:
-    with warnings.catch_warnings():
+    """Trained on one BLAS thread: threads fighting over shared cores made a 4 s fit take 45."""
+    with warnings.catch_warnings(), threadpool_limits(1):
         warnings.simplefilter("ignore")  # convergence warnings of deliberately weak models
         return estimator.fit(data.x_train, data.y_train)  # type: ignore[attr-defined,no-any-return]
 
