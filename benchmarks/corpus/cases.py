@@ -23,12 +23,12 @@ EVAL_SEED = 7  # calibration data uses other seeds: a calibration set is not the
 class Case:
     name: str
     group: str  # int8 | slowdown | accuracy | re-export | a/a | improvement
-    expected: str  # fail | pass | not-fail
+    expected: str  # fail | pass | not-fail | not-pass (fail or inconclusive)
     change: str
     build: Callable[[Path], None]
 
 
-# Eval data per base model (the gate times one call on the whole array).
+# Eval data per base model (the gate times one example per call where the batch is free).
 
 
 def det_eval() -> dict[str, np.ndarray]:

@@ -110,15 +110,16 @@ CASES = [
     Case(
         "det-int8-static-qop",
         "int8",
-        "not-fail",
-        "PP-OCRv4 det, quantize_static QOperator: faster, outputs moved; no labels",
+        "fail",
+        "PP-OCRv4 det, quantize_static QOperator: faster, outputs moved (cos 0.95); no labels, "
+        "so agreement with the base is what can be judged",
         shipped_case("det", "det", _static("det", qdq=False)),
     ),
     Case(
         "minilm-int8-dynamic",
         "int8",
-        "not-fail",
-        "MiniLM-L3, quantize_dynamic: faster, embeddings moved; no labels",
+        "fail",
+        "MiniLM-L3, quantize_dynamic: faster, embeddings moved (cos 0.976); no labels",
         shipped_case("minilm", "minilm", edits.dynamic_int8),
     ),
     Case(
@@ -178,7 +179,7 @@ CASES = [
     Case(
         "wine-logreg-small-eval",
         "accuracy",
-        "fail",
+        "not-pass",
         "wine logistic regression on 10 of 138 examples; 40 labelled",
         tabular_case("wine", 40, _logreg(), _logreg(), (10, 3)),
     ),

@@ -50,7 +50,7 @@ def assert_fits(folder: Path) -> dict:
 def test_cases_are_named_once_and_cover_every_kind_of_change():
     names = [each.name for each in catalog.CASES]
     assert len(names) == len(set(names))
-    assert {each.expected for each in catalog.CASES} == {"fail", "pass", "not-fail"}
+    assert {each.expected for each in catalog.CASES} == {"fail", "pass", "not-fail", "not-pass"}
     groups = {each.group for each in catalog.CASES}
     assert groups == {"int8", "slowdown", "accuracy", "re-export", "a/a", "improvement"}
 
@@ -89,6 +89,10 @@ def test_re_serialized_real_model_is_an_exact_a_a_and_is_built_once(tmp_path):
         ("pass", "pass", 181.0, False),
         ("not-fail", "pass", 10.0, True),
         ("not-fail", "fail", 10.0, False),
+        ("not-pass", "inconclusive", 10.0, True),
+        ("not-pass", "fail", 10.0, True),
+        ("not-pass", "pass", 10.0, False),
+        ("pass", "inconclusive", 10.0, False),
         ("pass", "error", 1.0, False),
     ],
 )
