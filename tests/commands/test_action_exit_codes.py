@@ -49,3 +49,18 @@ def test_exit_code_for(tmp_path, code, fail_on, expected):
 def test_check_conclusion(verdict, fail_on, expected):
     report = dataclasses.replace(REPORT, verdict=verdict)
     assert checks.conclusion(report, fail_on) == expected
+
+
+@pytest.mark.parametrize(
+    ("on_inconclusive", "fail_on", "expected"),
+    [
+        ("neutral", "regression", "neutral"),  # the default: undecided is not a pass
+        ("pass", "regression", "success"),
+        ("fail", "regression", "failure"),
+        ("fail", "error", "neutral"),  # only errors fail the check: undecided is no error
+        ("fail", "never", "neutral"),
+    ],
+)
+def test_an_undecided_run_reaches_the_check_as_configured(on_inconclusive, fail_on, expected):
+    report = dataclasses.replace(REPORT, verdict="inconclusive", on_inconclusive=on_inconclusive)
+    assert checks.conclusion(report, fail_on) == expected

@@ -20,7 +20,8 @@ def conclusion(report: RunReport, fail_on: FailOn) -> str:
     if report.verdict == "pass":
         return "success"
     if report.verdict == "inconclusive":
-        return _UNDECIDED[report.on_inconclusive]
+        mapped = _UNDECIDED[report.on_inconclusive]
+        return "neutral" if mapped == "failure" and fail_on != "regression" else mapped
     if fail_on == "never" or (fail_on == "error" and report.verdict == "fail"):
         return "neutral"
     return "failure"
