@@ -1,0 +1,75 @@
+"""Rows that tell the truth: undecided is not a pass, a noise floor is named, estimated
+energy is not gated twice, accuracy from a zero base is not skipped silently, big changes
+read as factors, and a crashed third-party pass is one line."""
+
+import numpy as np
+import pytest
+
+from mlgate.compare.accuracy_stats import paired_change
+from mlgate.compare.compare import Measured, MeasuredEnergy, evaluate_target, target_verdict
+from mlgate.compare.metrics import METRICS
+from mlgate.compare.rules import Observation, judge
+from mlgate.compare.stats import RatioEstimate
+from mlgate.compare.thresholds import parse_threshold
+from mlgate.render.format import signed_percent
+from mlgate.render.optimize_view import short_reason
+
+
+def test_a_gated_latency_left_undecided_is_inconclusive_and_the_target_is_not_a_pass():
+    estimate = RatioEstimate(0.9, 1.0, 1.0, 1.0, 0.98, 1.02, 0.95, 12)
+    obs = Observation(
+        METRICS["latency.p90"], 1.0, 1.0, estimate=estimate, undecided="too few calls (12)"
+    )
+    result = judge(obs, parse_threshold("+10%"))
+    assert result.verdict == "inconclusive"
+    assert "too few calls" in result.note
+    assert target_verdict([result]) == "inconclusive"
+
+
+def test_a_memory_change_over_its_threshold_inside_the_noise_floor_says_so():
+    mib = 2**20
+    result = judge(Observation(METRICS["memory.peak"], 20 * mib, 26 * mib), parse_threshold("+10%"))
+    assert result.verdict == "pass"
+    assert "inside the 8 MiB noise floor" in result.note
+
+
+def test_energy_estimated_from_cpu_time_is_shown_not_gated_twice():
+    energy = MeasuredEnergy("estimated", "CPU time x 10 W", np.full(8, 1.0), np.full(8, 2.0))
+    result = evaluate_target(
+        "cpu", ["CPU"], 1, Measured(size=(1, 1), params=(1, 1), energy=energy),
+        {"energy": parse_threshold("+10%")},
+    )  # fmt: skip
+    row = next(m for m in result.metrics if m.name == "energy")
+    assert row.verdict == "skipped"
+    assert "same signal as latency" in row.note
+    assert result.verdict == "pass"
+
+
+def test_accuracy_from_a_zero_base_error_is_judged_not_skipped():
+    base = np.zeros(200)
+    head = np.full(200, 0.01)
+    obs = Observation(
+        METRICS["accuracy"], 0.0, 0.01, higher_is_better=False, note="mse",
+        paired=paired_change(base, head, binary=False, confidence=0.95),
+    )  # fmt: skip
+    result = judge(obs, parse_threshold("+5%"))
+    assert result.verdict == "fail"
+    assert "exactly 0" in result.note
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [(3.52, "×4.52"), (1.0, "×2"), (0.5, "+50.0%"), (-0.4, "−40.0%"), (-0.75, "×0.25")],
+)
+def test_changes_of_two_fold_or_more_read_as_factors(change, text):
+    assert signed_percent(change) == text
+
+
+def test_a_crashed_third_party_pass_is_one_line_of_reason():
+    raw = "static-int8: KeyError: 'onnx::Conv_12'\nTraceback ... (onnx_quantizer.py:412)"
+    line = short_reason("failed", raw)
+    assert (
+        line == "static-int8 raised KeyError (onnx_quantizer.py:412): it cannot handle this model"
+    )
+    assert "\n" not in line
+    assert short_reason("skipped", "fp16: no float weights") == "fp16: no float weights"
