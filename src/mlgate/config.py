@@ -90,7 +90,7 @@ class LatencyConfig(_Strict):
         8, description="fresh session pairs to measure before sampling may stop"
     )
     max_budget_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
-        120.0,
+        90.0,
         description="the most a slow model's budget is raised to, from its measured cost, so "
         "that the default thresholds can be decided (an explicit --budget-seconds is a cap)",
     )

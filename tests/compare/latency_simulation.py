@@ -74,7 +74,7 @@ def default_settings() -> LatencySettings:
     """The gate's defaults (config.LatencyConfig) with the pairs its thresholds need."""
     return LatencySettings(
         budget_seconds=30.0,
-        max_budget_seconds=120.0,
+        max_budget_seconds=90.0,
         min_pairs=min_samples_for(0.9),
         min_blocks=2,
     )

@@ -12,9 +12,9 @@ import numpy as np
 
 from mlgate.compare import stats
 from mlgate.compare.accuracy_stats import paired_change
-from mlgate.compare.metrics import ERROR_METRICS, METRICS
+from mlgate.compare.metrics import ERROR_METRICS, METRICS, UNLABELLED_FIDELITY
 from mlgate.compare.rules import Observation, judge
-from mlgate.compare.thresholds import Threshold
+from mlgate.compare.thresholds import Threshold, parse_threshold
 from mlgate.results.schema import (
     MetricResult,
     OverallVerdict,
@@ -363,10 +363,12 @@ def evaluate_target(
     confidence: float = 0.95,
 ) -> TargetResult:
     alpha = 1.0 - confidence
+    found = observations(measured, confidence)
     metrics = [
         _with_time_needed(judge(obs, thresholds.get(obs.spec.name), alpha), measured, confidence)
-        for obs in observations(measured, confidence)
+        for obs in found
     ]
+    metrics = _fidelity_backstop(found, metrics, thresholds, alpha)
     return TargetResult(
         name=name,
         providers=providers,
@@ -375,6 +377,31 @@ def evaluate_target(
         metrics=metrics,
         notes=list(measured.notes),
     )
+
+
+def _fidelity_backstop(
+    found: list[Observation],
+    metrics: list[MetricResult],
+    thresholds: Mapping[str, Threshold],
+    alpha: float,
+) -> list[MetricResult]:
+    """With labels, accuracy decides and fidelity is shown; but when the eval set is too
+    small for accuracy to decide, agreement with the base is judged instead (at the
+    unlabelled defaults), so outputs that changed beyond them still fail."""
+    accuracy = next((m for m in metrics if m.name == "accuracy"), None)
+    if accuracy is None or accuracy.verdict != "inconclusive":
+        return metrics
+    judged = []
+    for obs, metric in zip(found, metrics, strict=True):
+        default = UNLABELLED_FIDELITY.get(metric.name)
+        if default is not None and metric.name not in thresholds:
+            metric = judge(obs, parse_threshold(default), alpha)
+            note = "accuracy could not be decided on this eval set: agreement with the base decides"
+            metric = dataclasses.replace(
+                metric, note="; ".join(p for p in (metric.note, note) if p)
+            )
+        judged.append(metric)
+    return judged
 
 
 def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> float | None:
