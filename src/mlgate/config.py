@@ -6,6 +6,7 @@ Errors name the file, the key and what is accepted, in one line. The published J
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import re
@@ -15,7 +16,12 @@ from typing import Annotated, Any, Literal, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from mlgate.compare.metrics import ERROR_METRICS, METRICS, default_thresholds
+from mlgate.compare.metrics import (
+    ERROR_METRICS,
+    METRICS,
+    UNLABELLED_FIDELITY,
+    default_thresholds,
+)
 from mlgate.compare.thresholds import Threshold, ThresholdSyntaxError, parse_threshold
 from mlgate.compare.waivers import Waiver
 from mlgate.errors import ConfigError
@@ -247,14 +253,13 @@ class Config(_Strict):
     ) -> dict[str, Threshold]:
         """Defaults (fidelity gated when there are no labels), then config, then per-model,
         then command-line overrides."""
-        merged: dict[str, Any] = {
-            **default_thresholds(model.eval.metric, labelled),
-            **self.thresholds,
-            **model.thresholds,
-            **overrides,
-        }
+        chosen = {**self.thresholds, **model.thresholds, **overrides}
+        merged: dict[str, Any] = {**default_thresholds(model.eval.metric, labelled), **chosen}
+        backstops = set(UNLABELLED_FIDELITY) - set(chosen) if labelled else set()
         return {
-            name: parse_threshold(text) for name, text in merged.items() if not _is_disabled(text)
+            name: dataclasses.replace(parse_threshold(text), backstop=name in backstops)
+            for name, text in merged.items()
+            if not _is_disabled(text)
         }
 
 

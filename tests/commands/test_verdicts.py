@@ -16,6 +16,9 @@ from mlgate.cli import main
 from tests import model_builders as mb
 
 NO_LATENCY = ["--threshold", "latency.p50=off", "--threshold", "latency.p90=off"]
+NO_FIDELITY = [
+    f"--threshold=fidelity.{name}=off" for name in ("cosine", "top1_agreement", "relative_diff")
+]
 
 
 def compare(capsys, tmp_path: Path, base: Path, head: Path, *extra: str) -> tuple[int, dict, str]:
@@ -156,7 +159,7 @@ def test_a_drop_a_small_eval_set_cannot_tell_from_noise_is_inconclusive(
     data = _tipped_data(tmp_path / "eval.npz", examples=40, tipped=2)  # -5 pt on 40
     code, doc, _ = compare(
         capsys, tmp_path, base, head, "--data", str(data), "--config", str(quiet_config),
-        *NO_LATENCY,
+        *NO_LATENCY, *NO_FIDELITY,
     )  # fmt: skip
     accuracy = metric(doc, "accuracy")
     assert accuracy["verdict"] == "inconclusive"
@@ -167,9 +170,31 @@ def test_a_drop_a_small_eval_set_cannot_tell_from_noise_is_inconclusive(
     fail_config.write_text(quiet_config.read_text() + "on_inconclusive: fail\n")
     code, doc, _ = compare(
         capsys, tmp_path, base, head, "--data", str(data), "--config", str(fail_config),
-        *NO_LATENCY,
+        *NO_LATENCY, *NO_FIDELITY,
     )  # fmt: skip
     assert (code, doc["verdict"]) == (1, "inconclusive")
+
+
+def test_when_accuracy_cannot_decide_agreement_with_the_base_does(capsys, tmp_path, quiet_config):
+    # the same small eval set, fidelity left at its defaults: the head's outputs moved
+    # (cosine 0.96 on the tipped rows' neighbours), so the undecided accuracy does not hide it
+    base = mb.save(_scores_model([0.0, 0.0, 0.0]), tmp_path / "base.onnx")
+    head = mb.save(_scores_model([0.3, 0.0, 0.0]), tmp_path / "head.onnx")
+    data = _tipped_data(tmp_path / "eval.npz", examples=40, tipped=2)
+    code, doc, _ = compare(
+        capsys, tmp_path, base, head, "--data", str(data), "--config", str(quiet_config),
+        *NO_LATENCY,
+    )  # fmt: skip
+    assert metric(doc, "accuracy")["verdict"] == "inconclusive"
+    cosine = metric(doc, "fidelity.cosine")
+    assert (code, cosine["verdict"]) == (1, "fail")
+    assert "agreement with the base decides" in cosine["note"]
+    same = mb.save(_scores_model([0.0, 0.0, 0.0]), tmp_path / "same.onnx")
+    code, doc, _ = compare(
+        capsys, tmp_path, base, same, "--data", str(data), "--config", str(quiet_config),
+        *NO_LATENCY,
+    )  # fmt: skip
+    assert metric(doc, "fidelity.cosine")["verdict"] == "skipped"  # accuracy decided: shown
 
 
 def test_nan_labels_are_one_line_not_a_pass(capsys, tmp_path, quiet_config):
@@ -186,8 +211,9 @@ def test_nan_labels_are_one_line_not_a_pass(capsys, tmp_path, quiet_config):
 
 
 def test_a_slowdown_says_where_the_time_went(capsys, tmp_path, quiet_config):
-    base = mb.save(mb.matmul_chain(layers=2, width=256), tmp_path / "base.onnx")
-    head = mb.save(mb.matmul_chain(layers=8, width=256), tmp_path / "head.onnx")
+    # a fixed batch of 32 rows: each MatMul is ~8 M multiply-adds, each Relu a few thousand
+    base = mb.save(mb.matmul_chain(layers=2, width=512, batch=32), tmp_path / "base.onnx")
+    head = mb.save(mb.matmul_chain(layers=6, width=512, batch=32), tmp_path / "head.onnx")
     code, doc, _ = compare(capsys, tmp_path, base, head, "--config", str(quiet_config))
     assert code == 1
     assert metric(doc, "latency.p50")["verdict"] == "fail"

@@ -12,9 +12,9 @@ import numpy as np
 
 from mlgate.compare import stats
 from mlgate.compare.accuracy_stats import paired_change
-from mlgate.compare.metrics import ERROR_METRICS, METRICS, UNLABELLED_FIDELITY
+from mlgate.compare.metrics import ERROR_METRICS, METRICS
 from mlgate.compare.rules import Observation, judge
-from mlgate.compare.thresholds import Threshold, parse_threshold
+from mlgate.compare.thresholds import Threshold
 from mlgate.results.schema import (
     MetricResult,
     OverallVerdict,
@@ -365,7 +365,7 @@ def evaluate_target(
     alpha = 1.0 - confidence
     found = observations(measured, confidence)
     metrics = [
-        _with_time_needed(judge(obs, thresholds.get(obs.spec.name), alpha), measured, confidence)
+        _with_time_needed(judge(obs, _first_look(thresholds, obs), alpha), measured, confidence)
         for obs in found
     ]
     metrics = _fidelity_backstop(found, metrics, thresholds, alpha)
@@ -393,15 +393,21 @@ def _fidelity_backstop(
         return metrics
     judged = []
     for obs, metric in zip(found, metrics, strict=True):
-        default = UNLABELLED_FIDELITY.get(metric.name)
-        if default is not None and metric.name not in thresholds:
-            metric = judge(obs, parse_threshold(default), alpha)
+        threshold = thresholds.get(metric.name)
+        if threshold is not None and threshold.backstop:
+            metric = judge(obs, threshold, alpha)
             note = "accuracy could not be decided on this eval set: agreement with the base decides"
             metric = dataclasses.replace(
                 metric, note="; ".join(p for p in (metric.note, note) if p)
             )
         judged.append(metric)
     return judged
+
+
+def _first_look(thresholds: Mapping[str, Threshold], obs: Observation) -> Threshold | None:
+    """The threshold a metric is judged by, a backstop left aside until it is needed."""
+    threshold = thresholds.get(obs.spec.name)
+    return None if threshold is not None and threshold.backstop else threshold
 
 
 def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> float | None:

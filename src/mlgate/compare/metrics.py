@@ -118,7 +118,8 @@ UNLABELLED_FIDELITY = {
 
 def default_thresholds(eval_metric: str | None = None, labelled: bool = True) -> dict[str, str]:
     """Thresholds applied when the config names none; error metrics gate relatively. With
-    labels, accuracy decides and fidelity is shown; without, fidelity is gated."""
+    labels, accuracy decides and fidelity is shown (and judged only as a backstop when the
+    eval set cannot decide accuracy); without, fidelity is gated."""
     thresholds = {
         name: spec.default_threshold
         for name, spec in METRICS.items()
@@ -126,6 +127,5 @@ def default_thresholds(eval_metric: str | None = None, labelled: bool = True) ->
     }
     if eval_metric in ERROR_METRICS:
         thresholds["accuracy"] = "+5%"
-    if not labelled:
-        thresholds.update(UNLABELLED_FIDELITY)
+    thresholds.update(UNLABELLED_FIDELITY)
     return thresholds

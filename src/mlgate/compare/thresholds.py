@@ -29,6 +29,8 @@ class Threshold:
     value: float
     sign: int = 0  # +1 / -1 as written, 0 when unsigned
     op: Literal[">=", "<="] | None = None
+    # Applies only when accuracy cannot be decided (fidelity defaults when there are labels).
+    backstop: bool = False
 
     def check_direction(self, higher_is_better: bool) -> None:
         """Reject a signed change threshold that points the good way (e.g. `latency: -5%`)."""
