@@ -185,6 +185,7 @@ class _Server:
 _LOCK = threading.Lock()
 _SERVER: list[_Server] = []
 _LIVE: set[int] = set()  # pids of running children
+_HOOKED: list[bool] = []  # the SIGTERM handler and exit hook are installed
 
 
 def _kill(pid: int) -> None:
@@ -217,11 +218,19 @@ def _server() -> _Server:
     with _LOCK:
         if _SERVER and _SERVER[0].process.poll() is None:
             return _SERVER[0]
-        if not _SERVER and threading.current_thread() is threading.main_thread():
+        if not _HOOKED and threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _on_sigterm(signal.getsignal(signal.SIGTERM)))
             atexit.register(_kill_all)
+            _HOOKED.append(True)
         _SERVER[:] = [_Server()]
         return _SERVER[0]
+
+
+def shutdown() -> None:
+    """Stop the forkserver and any child (the next run starts a fresh one)."""
+    with _LOCK:
+        _kill_all()
+        _SERVER.clear()
 
 
 def _signal_name(code: int) -> str:

@@ -47,6 +47,7 @@ def effective_memory_mb(
     configured: int | None,
     meminfo: Path = Path("/proc/meminfo"),
     cgroup_root: Path = Path("/sys/fs/cgroup"),
+    warn: bool = True,
 ) -> int:
     """`limits.memory_mb` as applied: unset means the machine's memory minus the runtime's
     headroom; 0 means no limit; a value above the machine is capped, with a warning."""
@@ -59,6 +60,8 @@ def effective_memory_mb(
     if configured is None:
         return most
     if configured > most:
+        if not warn:
+            return most
         _LOG.warning(
             "limits.memory_mb %d is more than this machine has (%d MB, less %d MB for the "
             "runtime); using %d",
