@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.errors import ConfigError
 from mlgate import isolation
+from mlgate.errors import ConfigError
 from mlgate.isolation import ChildBug, ChildLimits, IsolationError, run_isolated
 
 LIMITS = ChildLimits(timeout_seconds=60)
@@ -235,9 +235,7 @@ def test_no_secret_in_the_environment_block_of_child_or_forkserver(monkeypatch, 
         blocks["forkserver"] = Path(f"/proc/{_parent_of(pid)}/environ").read_bytes()
         release.touch()
 
-    run_isolated(
-        waits_for_release, (str(release),), LIMITS, "m", RecordingProgress(), read_blocks
-    )
+    run_isolated(waits_for_release, (str(release),), LIMITS, "m", RecordingProgress(), read_blocks)
     for name, block in blocks.items():
         variables = dict(v.split(b"=", 1) for v in block.split(b"\0") if b"=" in v)
         assert b"INPUT_GITHUB_TOKEN" not in variables, name

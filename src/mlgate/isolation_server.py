@@ -58,7 +58,7 @@ def self_limits(timeout_seconds: float, memory_mb: int, headroom_mb: int) -> Non
 
 
 def _lower(which: int, soft: int, hard: int) -> None:
-    current_soft, current_hard = resource.getrlimit(which)
+    _, current_hard = resource.getrlimit(which)
     if current_hard != resource.RLIM_INFINITY:
         hard = min(hard, current_hard)
         soft = min(soft, hard)
