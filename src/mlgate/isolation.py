@@ -154,15 +154,17 @@ class _Server:
             stdin=subprocess.DEVNULL,
         )
         theirs.close()
+        self.lock = threading.Lock()
 
     def fork(self, modules: list[str]) -> tuple[Connection, int, int]:
         """A new child: its connection, its pid and the pipe its wait status arrives on."""
         ours, theirs = socket.socketpair()
         status_r, status_w = os.pipe()
         try:
-            isolation_server.send_request(
-                self.control, (list(sys.path), modules), [theirs.fileno(), status_w]
-            )
+            with self.lock:  # one request at a time on the control socket
+                isolation_server.send_request(
+                    self.control, (list(sys.path), modules), [theirs.fileno(), status_w]
+                )
         finally:
             theirs.close()
             os.close(status_w)
