@@ -212,6 +212,7 @@ def _on_sigterm(previous: Any) -> Callable[[int, FrameType | None], None]:
         elif previous != signal.SIG_IGN:  # default: die of SIGTERM, as without this handler
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             os.kill(os.getpid(), signal.SIGTERM)
+            os._exit(128 + signum)  # still here: PID 1 in a container ignores it
 
     return handler
 
