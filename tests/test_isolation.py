@@ -7,11 +7,13 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from mlgate import isolation
 from mlgate.errors import ConfigError
 from mlgate.isolation import ChildBug, ChildLimits, IsolationError, run_isolated
 
@@ -138,3 +140,104 @@ def test_the_child_never_sees_a_token(monkeypatch):
         "ACTIONS_ID_TOKEN_REQUEST_TOKEN",
         "AWS_SECRET_ACCESS_KEY",
     } & set(environment)
+
+
+# Lifecycle: the children end with the gate and stop themselves; real processes, real signals.
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _state(pid: int) -> str:
+    """The process's state letter, or "gone"; a zombie ("Z") has ended too."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def _parent_of(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+
+
+def _ended(pids: list[int], deadline_seconds: float = 30) -> bool:
+    deadline = time.monotonic() + deadline_seconds
+    while time.monotonic() < deadline:
+        if all(_state(pid) in ("gone", "Z") for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def _start_gate(tmp_path, timeout_seconds):
+    """A real gate process running a spinning child; returns it, the child and the forkserver."""
+    pid_file = tmp_path / "child.pid"
+    environ = {**os.environ, "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}"}
+    gate = subprocess.Popen(
+        [sys.executable, "-c", "from tests.isolation_parent import main; main()",
+         str(pid_file), str(timeout_seconds)],
+        env=environ, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        assert gate.poll() is None, "the gate ended before its child started"
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    server = _parent_of(child)
+    assert _parent_of(server) == gate.pid  # gate -> forkserver -> child
+    return gate, child, server
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
+def test_children_and_forkserver_end_with_the_gate(tmp_path, signum):
+    gate, child, server = _start_gate(tmp_path, timeout_seconds=600)
+    try:
+        os.kill(gate.pid, signum)
+        gate.wait(30)
+        assert _ended([child, server]), (_state(child), _state(server))
+    finally:
+        for pid in (child, server, gate.pid):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        gate.wait(30)
+    assert gate.returncode == -signum  # it still dies of the signal it was sent
+
+
+def test_a_child_stops_itself_when_the_gate_is_stuck(tmp_path):
+    gate, child, server = _start_gate(tmp_path, timeout_seconds=2)
+    os.kill(gate.pid, signal.SIGSTOP)  # the gate can no longer enforce anything
+    try:
+        assert _ended([child], deadline_seconds=60), _state(child)
+        assert _state(gate.pid) == "T"  # it ended while the gate was still stopped
+    finally:
+        os.kill(gate.pid, signal.SIGCONT)
+        with contextlib.suppress(OSError):
+            os.kill(gate.pid, signal.SIGTERM)
+        gate.wait(30)
+    assert _ended([server])
+
+
+def waits_for_release(channel, release):
+    channel.snapshot(os.getpid())
+    deadline = time.monotonic() + 60
+    while not Path(release).exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def test_no_secret_in_the_environment_block_of_child_or_forkserver(monkeypatch, tmp_path):
+    monkeypatch.setenv("INPUT_GITHUB_TOKEN", "ghs_secret_in_the_gate")
+    monkeypatch.setenv("MLGATE_VISIBLE", "yes")
+    isolation.shutdown()  # the next forkserver starts while the secret is in our environment
+    release = tmp_path / "release"
+    blocks = {}
+
+    def read_blocks(pid):
+        blocks["child"] = Path(f"/proc/{pid}/environ").read_bytes()
+        blocks["forkserver"] = Path(f"/proc/{_parent_of(pid)}/environ").read_bytes()
+        release.touch()
+
+    run_isolated(waits_for_release, (str(release),), LIMITS, "m", RecordingProgress(), read_blocks)
+    for name, block in blocks.items():
+        variables = dict(v.split(b"=", 1) for v in block.split(b"\0") if b"=" in v)
+        assert b"INPUT_GITHUB_TOKEN" not in variables, name
+        assert b"ghs_secret" not in block, name
+        assert b"PATH" in variables, name  # a real environment, just without the secret

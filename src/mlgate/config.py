@@ -166,11 +166,12 @@ class LimitsConfig(_Strict):
     timeout_seconds: Annotated[float, Field(gt=0)] = Field(
         1800.0, description="per model: a child still running after this is stopped"
     )
-    memory_mb: Annotated[int, Field(ge=0)] = Field(
-        32768,
+    memory_mb: Annotated[int, Field(ge=0)] | None = Field(
+        None,
         description="the most that weights plus inputs at their declared or configured "
         "shapes may take, and the child's address-space limit (plus 4 GiB for the runtime); "
-        "0: no limit",
+        "unset: the machine's memory (RAM or cgroup limit) less 4 GiB, and a larger value is "
+        "capped to that; 0: no limit",
     )
     allow_domains: list[str] = Field(
         default_factory=list,

@@ -99,3 +99,40 @@ def test_a_model_past_the_time_limit_is_stopped_and_reported(tmp_path, capsys):
     assert document["verdict"] == "error"
     assert document["head"]["params"] == 2 * 32 * 32  # what was done before the limit is kept
     assert "timed out" in Path("c.md").read_text()
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "gone"
+
+
+def test_a_terminated_gate_leaves_no_child_or_forkserver(tmp_path):
+    base = save(matmul_chain(layers=2, width=32), tmp_path / "base.onnx")
+    config = tmp_path / "mlgate.yml"
+    config.write_text("latency: {budget_seconds: 600, min_seconds: 500}\n")
+    command = [sys.executable, "-m", "mlgate", "compare", str(base), str(base), "--config",
+               str(config), "--no-memory", "--json", str(tmp_path / "r.json")]  # fmt: skip
+    gate = subprocess.Popen(command, cwd=tmp_path, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not _grandchildren(gate.pid) and time.monotonic() < deadline:
+            assert gate.poll() is None, "the gate ended before measuring"
+            time.sleep(0.05)
+        servers = [pid for pid, parent in _parents().items() if parent == gate.pid]
+        workers = _grandchildren(gate.pid)
+        assert servers
+        assert workers
+        gate.send_signal(signal.SIGTERM)
+        gate.wait(30)
+        deadline = time.monotonic() + 30
+        left = [p for p in servers + workers if _state(p) not in ("gone", "Z")]
+        while left and time.monotonic() < deadline:
+            time.sleep(0.05)
+            left = [p for p in left if _state(p) not in ("gone", "Z")]
+        assert left == []
+    finally:
+        gate.kill()
+        gate.wait(30)
+    assert gate.returncode == -signal.SIGTERM

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,3 +62,16 @@ class LittersWorkingDirectory:
     def apply(self, source: Path, destination: Path, context: PassContext) -> None:
         shutil.copyfile(source, Path("sym_shape_infer_temp.onnx"))
         shutil.copyfile(source, destination)
+
+
+@dataclass(frozen=True)
+class Segfaults:
+    """Like a quantizer that crashes onnxruntime: the process dies of a signal."""
+
+    name: str = "segfaults"
+
+    def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
+        return None
+
+    def apply(self, source: Path, destination: Path, context: PassContext) -> None:
+        os.kill(os.getpid(), signal.SIGSEGV)

@@ -25,7 +25,13 @@ from mlgate.optimize.passes import (
     opset,
 )
 from tests import model_builders as mb
-from tests.optimize.fault_passes import CopiesAsStatic, Hangs, LittersWorkingDirectory, Raises
+from tests.optimize.fault_passes import (
+    CopiesAsStatic,
+    Hangs,
+    LittersWorkingDirectory,
+    Raises,
+    Segfaults,
+)
 
 CPU = PassContext(("CPUExecutionProvider",))
 
@@ -142,6 +148,13 @@ def test_a_hanging_pass_is_killed_at_its_time_limit(tmp_path):
     assert built.status == "failed"
     assert built.reason == "timed out after 3 s (killed)"
     assert built.seconds < 30
+
+
+def test_a_pass_that_kills_its_process_is_recorded_as_a_crash(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    built = build(source, tmp_path / "out.onnx", Recipe("r", (Segfaults(),)), CPU, timeout=60)
+    assert built.status == "failed"
+    assert built.reason == "the pass crashed (SIGSEGV)"
 
 
 def test_a_silent_no_op_is_reported_not_measured(tmp_path):

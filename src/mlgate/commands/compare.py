@@ -46,6 +46,7 @@ from mlgate.config import (
 from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import ConfigError, DataError, MlgateError, TargetError
 from mlgate.isolation import ChildChannel, ChildLimits, run_isolated
+from mlgate.machine_memory import effective_memory_mb
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
@@ -393,7 +394,7 @@ def _gate(
         limits = runtime_limits()
         base_source = source.resolve(options.base, workdir / "base", options.git_dir)
         max_mb = config.limits.model_size_mb
-        memory_mb = config.limits.memory_mb
+        memory_mb = effective_memory_mb(config.limits.memory_mb, warn=False)
         base = load_model(base_source.local, limits, base_source.display, max_mb)
         check_domains(base.proto, base.display, config.limits.allow_domains)
         partial.base, base_params = model_info(base, model_config, data, memory_mb)
@@ -471,13 +472,14 @@ def _run_gate(
     """The gate in a child process (crash, hang and memory isolation) unless turned off."""
     loaded = _loaded_config(options)
     limits = loaded.config.limits
+    memory_mb = effective_memory_mb(limits.memory_mb)  # warns once when above the machine
     if not limits.isolate:
         _gate(options, partial, progress, workdir, _no_publish)
         return
     run_isolated(
         _gate_in_child,
         (dataclasses.replace(options, loaded_config=loaded), partial, str(workdir)),
-        ChildLimits(limits.timeout_seconds, limits.memory_mb),
+        ChildLimits(limits.timeout_seconds, memory_mb),
         f"measuring {partial.model}",
         progress,
         lambda snapshot: partial.__dict__.update(snapshot.__dict__),

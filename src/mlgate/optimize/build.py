@@ -1,12 +1,12 @@
 """Build one variant: apply a recipe's passes in order, each in a fresh file, in a child
 process with a time limit. A pass that raises is recorded with its error and the search goes
-on; a pass that hangs is killed; a pass that silently changes nothing is reported as such."""
+on; a pass that hangs is killed; a pass that silently changes nothing is reported as such.
+The child is the gate's own isolation runner (mlgate.isolation), as for measuring."""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -14,15 +14,16 @@ import time
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Literal
 
 import onnx
 
+from mlgate.isolation import ChildChannel, ChildLimits, IsolationError, run_isolated
 from mlgate.optimize.passes import Pass, PassContext, effect, op_counts
+from mlgate.progress import NoProgress
 
-_PRELOAD = ["mlgate.optimize.passes", "onnxruntime.quantization"]
+_PRELOAD = ("onnxruntime.quantization",)  # runtime libraries the forkserver imports once
 QUANTIZING = ("dynamic-", "static-", "fp16")
 
 
@@ -107,7 +108,7 @@ def _quiet() -> None:
 
 
 def _child(
-    sender: Connection,
+    channel: ChildChannel,
     source: Path,
     destination: Path,
     recipe: Recipe,
@@ -117,19 +118,11 @@ def _child(
     _quiet()
     try:
         reason = apply_recipe(source, destination, recipe, context, require_change)
-        sender.send(("skipped", reason) if reason else ("built", ""))
+        channel.snapshot(("skipped", reason) if reason else ("built", ""))
     except BaseException as exc:  # a pass's own failure: recorded, not raised
         last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
         where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-        sender.send(("failed", _one_line(f"{type(exc).__name__}: {exc}") + where))
-    finally:
-        sender.close()
-
-
-def _context() -> multiprocessing.context.BaseContext:
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    return context
+        channel.snapshot(("failed", _one_line(f"{type(exc).__name__}: {exc}") + where))
 
 
 def build(
@@ -140,31 +133,28 @@ def build(
     timeout: float,
     require_change: bool = True,
 ) -> Built:
+    """Apply the recipe in an isolated child (the gate's runner) with a time limit."""
     started = time.monotonic()
-    receiver, sender = multiprocessing.Pipe(duplex=False)
-    process = _context().Process(
-        target=_child,
-        args=(sender, source, destination, recipe, context, require_change),
-        daemon=False,
-    )
-    process.start()
-    sender.close()
-    message: tuple[str, str] | None = None
-    if receiver.poll(timeout):
-        try:
-            message = receiver.recv()
-        except EOFError:
-            message = None
-    process.join(1.0 if message is not None else 0.1)
-    if process.is_alive():
-        process.kill()
-        process.join()
-    seconds = time.monotonic() - started
-    if message is None:
-        if seconds >= timeout:
+    messages: list[tuple[str, str]] = []
+    try:
+        run_isolated(
+            _child,
+            (source, destination, recipe, context, require_change),
+            ChildLimits(timeout),
+            f"building {recipe.name}",
+            NoProgress(),
+            messages.append,
+            _PRELOAD,
+        )
+    except IsolationError as exc:
+        seconds = time.monotonic() - started
+        if exc.cause == "timeout":
             return Built("failed", None, f"timed out after {timeout:.0f} s (killed)", seconds)
-        return Built("failed", None, f"the pass crashed (exit {process.exitcode})", seconds)
-    status, reason = message
+        return Built("failed", None, f"the pass crashed ({exc.how or exc})", seconds)
+    seconds = time.monotonic() - started
+    if not messages:
+        return Built("failed", None, "the pass ended without a result", seconds)
+    status, reason = messages[-1]
     if status == "built":
         return Built("built", destination, "", seconds)
     return Built(status, None, reason, seconds)  # type: ignore[arg-type]
