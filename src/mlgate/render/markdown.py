@@ -73,4 +73,4 @@ def truncate_markdown(body: str, limit: int, note: str) -> str:
         if len(head) + len(closers) + len(note) <= limit:
             return head + closers + note
         cut = len(head) - 1
-    return note[:limit]
+    return note[: max(0, limit)]
