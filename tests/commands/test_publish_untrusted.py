@@ -162,7 +162,7 @@ def _document() -> dict:
     ("data", "message"),
     [
         (_with(_document(), "notes", ["n"] * 129), r"notes has 129 entries, over the limit of 128"),
-        (_with(_document(), "results", [{}] * 129), r"results has 129 entries"),
+        (_with(_document(), "results", [{}] * 513), r"results has 513 entries"),
         (_with(_document(), "results", 0, "model", "m" * 1025), r"results.0.model is 1025 char"),
         (_with(_document(), "errors", ["e" * 8193]), r"errors.0 is 8193 characters long"),
         (
@@ -182,3 +182,11 @@ def test_an_oversized_or_invalid_artifact_is_refused_with_one_line(
     assert "\n" not in str(refused.value)
     assert github.writes() == []
     assert not (workspace / "mlgate-results").exists()
+
+
+def test_what_the_gate_writes_is_well_inside_the_limits():
+    from mlgate.results.limits import check_limits
+    from tests.render.test_run_comment import two_models
+
+    check_limits(json.loads(dumps(two_models())), "run.json")  # raises if not
+    check_limits(_document(), "run.json")

@@ -17,6 +17,7 @@ from mlgate import action
 from mlgate.cli import main
 from mlgate.commands.action import ActionOutcome
 from mlgate.github import runner
+from mlgate.results.limits import check_limits
 from tests.github.actions_runtime import DEMO, git
 from tests.render.sample import sample_results
 from tests.render.test_run_comment import run as run_report
@@ -56,6 +57,7 @@ def test_a_model_named_like_workflow_commands_is_gated_and_prints_none(
     assert [r["model"] for r in run["results"]] == [HOSTILE]
     assert run["results"][0]["verdict"] != "error"
     assert run["results"][0]["targets"][0]["metrics"]  # measured, not "not found"
+    check_limits(run, "run.json")  # what publish mode accepts from an artifact
     assert code == main(["gate", "--results", "mlgate-results"])
     gated = capsys.readouterr()
     for text in (checked.out, checked.err, gated.out, gated.err):

@@ -43,7 +43,7 @@ class Limits:
     )
     per_key: dict[str, int] = field(
         default_factory=lambda: {
-            "results": 128,  # models in one run
+            "results": 512,  # models in one run
             "changes": 1_024,
             "targets": 32,
             "metrics": 128,
