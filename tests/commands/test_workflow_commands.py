@@ -13,12 +13,22 @@ import shutil
 from contextlib import redirect_stdout
 from pathlib import Path
 
+import pytest
+
 from mlgate import action
 from mlgate.cli import main
 from mlgate.commands.action import ActionOutcome
 from mlgate.github import runner
 from mlgate.results.limits import check_limits
-from tests.github.actions_runtime import DEMO, git
+from tests.github.actions_runtime import (
+    DEMO,
+    ROOT,
+    Repo,
+    Runner,
+    git,
+    pull_request_event,
+    run_entrypoint,
+)
 from tests.render.sample import sample_results
 from tests.render.test_run_comment import run as run_report
 
@@ -87,3 +97,58 @@ def test_a_one_line_error_cannot_carry_an_old_style_command(capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1
     assert commands_in(err) == []
+
+
+class _ThisCheckout(Runner):
+    """The Action's ENTRYPOINT importing this checkout's sources (not another install)."""
+
+    def env(self) -> dict[str, str]:
+        return {**super().env(), "PYTHONPATH": str(ROOT / "src"), "MLGATE_OPTIMIZE": "0"}
+
+
+def _hostile_pr(root: Path) -> Repo:
+    repo = root / "workspace"
+    (repo / "models").mkdir(parents=True)
+    git(repo, "init", "-q", "-b", "main")
+    shutil.copy(DEMO / "base.onnx", repo / HOSTILE)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    base = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "-b", "feature")
+    shutil.copy(DEMO / "head.onnx", repo / HOSTILE)
+    git(repo, "commit", "-q", "-am", "change")
+    head = git(repo, "rev-parse", "HEAD")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "feature")
+    return Repo(repo, base, head, git(repo, "rev-parse", "HEAD"))
+
+
+@pytest.mark.slow
+def test_the_action_on_a_fork_pr_with_that_model_name_emits_only_its_own_commands(tmp_path):
+    repo = _hostile_pr(tmp_path)
+    step = _ThisCheckout(
+        tmp_path,
+        repo.path,
+        "http://127.0.0.1:9",  # a fork run makes no API call
+        "pull_request",
+        pull_request_event(repo, fork=True),
+        inputs={"budget_seconds": "1", "github_token": "read-token"},
+        sha=repo.merge_sha,
+    )
+    done = run_entrypoint(step)
+    assert done.returncode in (0, 1), done.stderr
+    run = json.loads((repo.path / "mlgate-results" / "run.json").read_text(encoding="utf-8"))
+    assert [r["model"] for r in run["results"]] == [HOSTILE]
+    assert run["results"][0]["targets"][0]["metrics"]
+    lines = commands_in(done.stdout) + commands_in(done.stderr)
+    token = next(line for line in lines if line.startswith("::stop-commands::")).split("::")[2]
+    escaped_path = runner.escape_property(HOSTILE)
+    ours = (
+        "::add-mask::read-token",
+        "::stop-commands::",
+        f"::{token}::",
+        "::notice title=mlgate%3A read-only run::",
+        *(f"::{level} file={escaped_path},line=1," for level in ("error", "warning", "notice")),
+    )
+    assert [line for line in lines if not line.startswith(ours)] == []
+    assert any(line.startswith(ours[-3:]) for line in lines)  # the annotations are there
