@@ -139,6 +139,15 @@ def run(env: Mapping[str, str]) -> ActionOutcome:
         _say(runner.mask(token))
     inputs = read_inputs(env)
     context = read_context(env, token)
+    start, stop = runner.stop_commands()
+    _say(start)  # models run from here on; whatever a library logs about them is not a command
+    try:
+        return _mode(inputs, context, env)
+    finally:
+        _say(stop)
+
+
+def _mode(inputs: ActionInputs, context: RunContext, env: Mapping[str, str]) -> ActionOutcome:
     if inputs.mode == "publish":
         from mlgate.commands.publish import publish
 
