@@ -48,3 +48,14 @@ def test_a_shallow_clone_asks_for_fetch_depth_0(tmp_path):
     assert git.is_shallow(shallow)
     with pytest.raises(GitError, match="shallow: set `fetch-depth: 0`"):
         git.merge_base(first, "HEAD", shallow)
+
+
+def test_a_file_name_with_a_newline_is_still_read_at_its_revision(tmp_path):
+    repo = _repo(tmp_path)
+    name = "models/a\n::error file=x::pwned.onnx"
+    (repo / "models").mkdir()
+    (repo / name).write_bytes(b"model bytes")
+    run(repo, "add", "-A")
+    run(repo, "commit", "-q", "-m", "two")
+    assert git.parse_rev_path(f"HEAD:{name}") == ("HEAD", name)
+    assert git.show_file("HEAD", name, repo) == b"model bytes"

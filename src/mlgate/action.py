@@ -19,6 +19,7 @@ from mlgate.github import runner
 from mlgate.github.context import RunContext, read_context
 from mlgate.github.publish import GitHubApi
 from mlgate.github.retry import RetryPolicy
+from mlgate.render.untrusted import neutralise_commands
 
 _CHOICES = {
     "mode": ("gate", "publish", "merge"),
@@ -122,7 +123,10 @@ def api_factory(env: Mapping[str, str]) -> ApiFactory:
 
 
 def _say(line: str) -> None:
-    sys.stdout.write(line + "\n")
+    """One line on stdout. Only our own workflow commands (`runner.command`) go out as
+    they are; any other text quotes the repository or an artifact and is neutralised."""
+    text = line if isinstance(line, runner.WorkflowCommand) else neutralise_commands(line)
+    sys.stdout.write(text + "\n")
     sys.stdout.flush()
 
 
@@ -137,6 +141,15 @@ def run(env: Mapping[str, str]) -> ActionOutcome:
         _say(runner.mask(token))
     inputs = read_inputs(env)
     context = read_context(env, token)
+    start, stop = runner.stop_commands()
+    _say(start)  # models run from here on; whatever a library logs about them is not a command
+    try:
+        return _mode(inputs, context, env)
+    finally:
+        _say(stop)
+
+
+def _mode(inputs: ActionInputs, context: RunContext, env: Mapping[str, str]) -> ActionOutcome:
     if inputs.mode == "publish":
         from mlgate.commands.publish import publish
 
@@ -156,7 +169,7 @@ def _print_outcome(outcome: ActionOutcome) -> None:
     start, stop = runner.stop_commands()  # the summary quotes PR content
     _say(start)
     if outcome.report is not None:
-        sys.stdout.write(render_run_summary(outcome.report))
+        _say(render_run_summary(outcome.report).rstrip("\n"))
     _say(stop)
     for line in outcome.log:
         _say(line)

@@ -12,10 +12,17 @@ from pathlib import Path
 
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import MlgateError
+from mlgate.render.untrusted import literal, neutralise_commands
 
 
 class UsageError(MlgateError):
     """Bad command-line usage."""
+
+
+def _out(text: str) -> None:
+    """Every stdout write: the text quotes the repository (file and model names, notes,
+    errors), and no line of it may be read as a workflow command in GitHub Actions."""
+    sys.stdout.write(neutralise_commands(text))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -38,9 +45,12 @@ class _TerminalProgress:
         if self._console is None:
             yield
             return
-        with self._console.status(text):
+        from rich.markup import escape
+
+        shown = escape(literal(text))  # a file name is not markup, nor a terminal escape
+        with self._console.status(shown):
             yield
-        self._console.print(f"[dim]✓ {text}[/dim]")
+        self._console.print(f"[dim]✓ {shown}[/dim]")
 
 
 def _threshold(text: str) -> tuple[str, str]:
@@ -86,7 +96,7 @@ class _VersionAction(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):  # type: ignore[no-untyped-def]
         from mlgate.bench.environment import version_report
 
-        sys.stdout.write(version_report())
+        _out(version_report())
         parser.exit()
 
 
@@ -335,9 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _print_outcome(text: str, written: Sequence[Path]) -> None:
-    sys.stdout.write(text)
+    _out(text)
     for path in written:
-        sys.stdout.write(f"wrote {path}\n")
+        _out(f"wrote {path}\n")
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -382,7 +392,7 @@ def _run(args: argparse.Namespace) -> int:
             runner.write_outputs(Path(output), step_outputs(matrix))
         if matrix["empty"]:
             sys.stderr.write("mlgate: no model changed: nothing to gate (empty matrix)\n")
-        sys.stdout.write(plan_json(matrix))
+        _out(plan_json(matrix))
         return 0
     if args.command == "gate":
         from mlgate.commands.matrix import GateOptions, gate
@@ -396,7 +406,7 @@ def _run(args: argparse.Namespace) -> int:
 
         branch = args.branch or load_config(args.config)[0].history.branch
         recorded = record(args.results, branch, Path())
-        sys.stdout.write(recorded.summary())
+        _out(recorded.summary())
         return 0
     if args.command == "optimize":
         from mlgate.commands.optimize import OptimizeOptions, optimize
@@ -468,13 +478,13 @@ def _run(args: argparse.Namespace) -> int:
             ),
             progress,
         )
-        sys.stdout.write(calibrated.summary)
+        _out(calibrated.summary)
         return calibrated.exit_code
     from mlgate.commands.demo import demo
 
     result = demo(args.out, progress, args.budget_seconds)
-    sys.stdout.write(result.compare.summary)
-    sys.stdout.write(
+    _out(result.compare.summary)
+    _out(
         f"\nThe demo PR {'fails' if result.compare.exit_code else 'passes'} the gate "
         f"(mlgate compare would exit {result.compare.exit_code}); the demo itself succeeded.\n"
     )
@@ -504,11 +514,11 @@ def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
         outcome = bench(options, args.target, progress)
     else:
         outcome = check(options, progress)
-    sys.stdout.write(render_run_summary(outcome.report))
+    _out(render_run_summary(outcome.report))
     if args.comment_out is not None:
         args.comment_out.write_text(render_run_comment(outcome.report), encoding="utf-8")
-        sys.stdout.write(f"wrote {args.comment_out}\n")
-    sys.stdout.write(f"wrote {outcome.run_file}\n")
+        _out(f"wrote {args.comment_out}\n")
+    _out(f"wrote {outcome.run_file}\n")
     if outcome.error is not None:
         raise outcome.error  # one line on stderr, exit 2 (bad input) or 3 (a bug)
     return outcome.exit_code

@@ -16,6 +16,7 @@ from typing import TextIO
 
 from mlgate import __version__
 from mlgate.errors import MlgateError
+from mlgate.render.untrusted import neutralise_commands
 
 EXIT_PASS = 0
 EXIT_REGRESSION = 1
@@ -33,7 +34,8 @@ class Exit(Exception):
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split()) or "(no message)"
+    """Messages quote file names and PR text: one line, no workflow command in it."""
+    return neutralise_commands(" ".join(text.split())) or "(no message)"
 
 
 def _write_crash_log(exc: BaseException) -> Path:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from mlgate.errors import GitError
 
-_REV_PATH = re.compile(r"^(?P<rev>[^:\s][^:]*?):(?P<path>[^:].*)$")
+# DOTALL: a file name may contain a newline, and is still a path at that revision.
+_REV_PATH = re.compile(r"^(?P<rev>[^:\s][^:]*?):(?P<path>[^:].*)$", re.DOTALL)
 
 
 def run_git(

@@ -174,6 +174,7 @@ class Runner:
             "MLGATE_API_ATTEMPTS": "10",
             "INPUT_GITHUB_TOKEN": "write-token",
             "MLGATE_OPTIMIZE": os.environ.get("MLGATE_OPTIMIZE", "1"),
+            "PYTHONPATH": str(ROOT / "src"),  # this checkout's sources, whatever is installed
         }
         for name, value in self.inputs.items():
             env[f"INPUT_{name.upper()}"] = value

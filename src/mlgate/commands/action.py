@@ -17,7 +17,14 @@ from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import MlgateError
 from mlgate.github import checks, runner
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
-from mlgate.github.publish import Annotation, CheckOutput, GitHubApi, Published, PublishError
+from mlgate.github.publish import (
+    CHECK_TEXT_LIMIT,
+    Annotation,
+    CheckOutput,
+    GitHubApi,
+    Published,
+    PublishError,
+)
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
 from mlgate.results.schema import OnInconclusive, RunContextInfo, RunReport
@@ -212,9 +219,12 @@ def publish_report(
     inputs: ActionInputs,
     context: RunContext,
     api: GitHubApi,
+    details_url: str | None = None,
 ) -> Published:
     """The sticky comment (PRs), then the check run (or a commit status where checks are not
-    permitted) on the head commit."""
+    permitted) on the head commit. `details_url`: the run whose job summary has the full
+    results (publish mode: the gate run, built from the event), by default this one."""
+    details = context.run_url if details_url is None else details_url
     published = Published()
     number = report.context.pr_number
     wants_comment = inputs.comment_mode == "always" or (
@@ -230,8 +240,8 @@ def publish_report(
         head_sha=report.context.head_sha,
         conclusion=check_conclusion,
         title=checks.title(report),
-        summary=render_run_comment(report, 65_535, context.run_url),
-        details_url=context.run_url,
+        summary=render_run_comment(report, CHECK_TEXT_LIMIT, details),
+        details_url=details,
         annotations=checks.annotations(report, _config_file(inputs, context)),
     )
     try:
@@ -244,7 +254,7 @@ def publish_report(
             checks.status_state(check_conclusion),
             output.title,
             inputs.check_name,
-            context.run_url,
+            details,
         )
         published.status_posted = True
         published.warnings.append(

@@ -8,6 +8,7 @@ head). The comment is re-rendered here from the results; no Markdown is taken fr
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 from pathlib import Path
@@ -24,6 +25,8 @@ from mlgate.github import runner
 from mlgate.github.context import RunContext
 from mlgate.github.publish import GitHubApi
 from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
+from mlgate.render.untrusted import literal
+from mlgate.results.limits import check_limits
 from mlgate.results.schema import RunReport
 from mlgate.results.store import parse_json, run_from_dict, write_results
 
@@ -49,7 +52,15 @@ def read_artifact(data: bytes, max_bytes: int = MAX_ARTIFACT_BYTES) -> RunReport
         with archive.open(member) as handle:
             content = handle.read(max_bytes + 1)  # the header's size may lie
     document = parse_json(content, f"artifact {RUN_MEMBER}", max_bytes)
+    check_limits(document, f"artifact {RUN_MEMBER}")
     return run_from_dict(document, f"artifact {RUN_MEMBER}")
+
+
+def gate_run_url(context: RunContext) -> str:
+    """The gate run's page, built from the trusted event (never taken from the artifact)."""
+    run = context.workflow_run
+    assert run is not None
+    return f"{context.server_url}/{context.repository}/actions/runs/{run.id}"
 
 
 def _verify(report: RunReport, context: RunContext, api: GitHubApi) -> int:
@@ -59,11 +70,12 @@ def _verify(report: RunReport, context: RunContext, api: GitHubApi) -> int:
     claimed = report.context
     if claimed.repository.lower() != context.repository.lower():
         raise DataError(
-            f"artifact is for repository '{claimed.repository}', not {context.repository}"
+            f"artifact is for repository '{literal(claimed.repository, 100)}', not "
+            f"{context.repository}"
         )
     if claimed.head_sha != run.head_sha:
         raise DataError(
-            f"artifact head SHA {claimed.head_sha[:12]} is not the triggering run's "
+            f"artifact head SHA {literal(claimed.head_sha[:12])} is not the triggering run's "
             f"{run.head_sha[:12]}: refusing to publish"
         )
     number = claimed.pr_number
@@ -104,18 +116,19 @@ def publish(
         raise DataError(f"artifact '{inputs.artifact_name}' is larger than 16 MB")
     report = read_artifact(api.download(artifact.download_url, MAX_ARTIFACT_BYTES))
     _verify(report, context, api)
+    details = gate_run_url(context)
+    report = dataclasses.replace(
+        report, context=dataclasses.replace(report.context, run_url=details)
+    )
     workspace = context.workspace.resolve()
     results_path = workspace / inputs.results_dir / "run.json"
     write_results(report, results_path)
     log: list[str] = []
     template = _trusted_template(inputs.template, workspace, log)
-    details = (
-        report.context.run_url if report.context.run_url.startswith(context.server_url) else ""
-    )
     body = render_run_comment(report, COMMENT_LIMIT, details, template)
     if files.summary is not None:
         runner.append_summary(files.summary, body)
-    published = publish_report(report, body, inputs, context, api)
+    published = publish_report(report, body, inputs, context, api, details)
     outcome = ActionOutcome(0, report.verdict, results_path, published.comment_url, report, log)
     outcome.log += published.warnings
     if files.output is not None:

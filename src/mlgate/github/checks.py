@@ -6,10 +6,13 @@ from __future__ import annotations
 from typing import Literal
 
 from mlgate.github.publish import Annotation
+from mlgate.render.untrusted import plain_line
 from mlgate.render.view import failure_sentence, label
 from mlgate.results.schema import RunReport
 
 FailOn = Literal["regression", "error", "never"]
+TITLE_LIMIT = 255  # GitHub's check-run and annotation title
+MESSAGE_LIMIT = 4_096  # an annotation's message (GitHub allows 64 KiB; one finding is short)
 _STATES = {"success": "success", "failure": "failure", "neutral": "success"}
 
 
@@ -36,6 +39,11 @@ def status_state(check_conclusion: str) -> str:
 
 
 def title(report: RunReport) -> str:
+    """One plain line: model names and errors come from the pull request."""
+    return plain_line(_title(report), TITLE_LIMIT)
+
+
+def _title(report: RunReport) -> str:
     gated = len(report.results)
     if report.verdict == "neutral":
         return "No model to gate"
@@ -56,7 +64,21 @@ def _model_errors(report: RunReport) -> list[str]:
 
 def annotations(report: RunReport, config_path: str | None) -> list[Annotation]:
     """Failures and errors on the model files; run-level errors on the config file (when
-    there is one: an annotation needs a file in the repository)."""
+    there is one: an annotation needs a file in the repository). Messages and titles quote
+    the pull request: each is one plain line, capped."""
+    return [
+        Annotation(
+            a.path,
+            plain_line(a.message, MESSAGE_LIMIT),
+            plain_line(a.title, TITLE_LIMIT),
+            a.level,
+            a.line,
+        )
+        for a in _annotations(report, config_path)
+    ]
+
+
+def _annotations(report: RunReport, config_path: str | None) -> list[Annotation]:
     found: list[Annotation] = []
     for results in report.results:
         for error in results.errors:

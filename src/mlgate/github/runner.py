@@ -7,6 +7,8 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
+from mlgate.render.markdown import truncate_markdown
+
 SUMMARY_LIMIT = 1024 * 1024  # GitHub rejects a step summary over 1 MiB
 _SUMMARY_TRUNCATED = (
     "\n\n… job summary truncated at GitHub's 1 MiB limit; see the results artifact.\n"
@@ -23,22 +25,27 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def command(name: str, message: str, **properties: str | int) -> str:
+class WorkflowCommand(str):
+    """A line that is one of our own workflow commands, built by `command`: front ends print
+    it as is, and neutralise every other line (`render.untrusted.neutralise_commands`)."""
+
+
+def command(name: str, message: str, **properties: str | int) -> WorkflowCommand:
     """`::name key=value,...::message`, every part escaped."""
     props = ",".join(f"{key}={escape_property(str(value))}" for key, value in properties.items())
-    return f"::{name}{' ' + props if props else ''}::{escape_data(message)}"
+    return WorkflowCommand(f"::{name}{' ' + props if props else ''}::{escape_data(message)}")
 
 
-def mask(secret: str) -> str:
+def mask(secret: str) -> WorkflowCommand:
     """Tell the runner to redact `secret` from every later log line."""
     return command("add-mask", secret)
 
 
-def stop_commands() -> tuple[str, str]:
+def stop_commands() -> tuple[WorkflowCommand, WorkflowCommand]:
     """Lines around text that must not be read as workflow commands (it quotes the PR):
     `::stop-commands::TOKEN` ... `::TOKEN::`. The token is random, so the text cannot end it."""
     token = secrets.token_hex(16)
-    return f"::stop-commands::{token}", f"::{token}::"
+    return WorkflowCommand(f"::stop-commands::{token}"), WorkflowCommand(f"::{token}::")
 
 
 def input_value(env: Mapping[str, str], name: str, default: str = "") -> str:
@@ -58,13 +65,15 @@ def write_outputs(path: Path, outputs: Mapping[str, str]) -> None:
 
 
 def append_summary(path: Path, markdown: str) -> None:
-    """Append to $GITHUB_STEP_SUMMARY, keeping the file under GitHub's 1 MiB limit."""
+    """Append to $GITHUB_STEP_SUMMARY, keeping the file under GitHub's 1 MiB limit. A cut
+    falls on a line boundary (`truncate_markdown`): never inside an escape or code span."""
     used = path.stat().st_size if path.exists() else 0
     room = SUMMARY_LIMIT - used
-    data = markdown.encode("utf-8")
-    if len(data) > room:
-        keep = max(0, room - len(_SUMMARY_TRUNCATED.encode("utf-8")))
-        data = data[:keep].decode("utf-8", errors="ignore").encode("utf-8")
-        data += _SUMMARY_TRUNCATED.encode("utf-8") if room > len(_SUMMARY_TRUNCATED) else b""
+    if room <= 0:
+        return
+    text, limit = markdown, room  # characters; UTF-8 needs at least as many bytes
+    while len(text.encode("utf-8")) > room:
+        text = truncate_markdown(markdown, limit, _SUMMARY_TRUNCATED)
+        limit -= max(1, len(text.encode("utf-8")) - room)
     with path.open("ab") as handle:
-        handle.write(data)
+        handle.write(text.encode("utf-8"))

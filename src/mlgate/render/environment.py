@@ -16,9 +16,10 @@ import jinja2.sandbox
 from mlgate.compare.calibration import Calibration
 from mlgate.errors import ConfigError
 from mlgate.render.efficiency_view import profile_view
-from mlgate.render.markdown import code_span, finalize, safe_url
+from mlgate.render.markdown import code_span, finalize, safe_url, truncate_markdown
 from mlgate.render.release_view import ReleaseView
 from mlgate.render.run_view import run_view
+from mlgate.render.untrusted import literal
 from mlgate.render.view import report_view
 from mlgate.results.schema import ProfileReport, Results, RunReport
 
@@ -59,25 +60,30 @@ def sandboxed_env(loader: jinja2.BaseLoader | None = None) -> jinja2.sandbox.San
     return _add_filters(env)  # type: ignore[return-value]
 
 
+def _text_finalize(value: object) -> object:
+    """Plain-text templates (terminal, logs): a value never breaks its line, so it cannot
+    start a line the Actions runner would read as a workflow command."""
+    return "" if value is None else literal(value)
+
+
 @functools.cache
 def text_env() -> jinja2.Environment:
     return jinja2.Environment(
         loader=_LOADER,
         autoescape=False,
+        finalize=_text_finalize,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
 
 
 def _fit(render: Callable[[bool], str], limit: int, truncated_note: str) -> str:
-    """Full, then compact, then truncated: the first that fits in `limit` characters."""
+    """Full, then compact, then truncated (at a line boundary, so no escape or code span is
+    cut open): the first that fits in `limit` characters."""
     body = render(False)
     if len(body) <= limit:
         return body
-    body = render(True)
-    if len(body) <= limit:
-        return body
-    return body[: limit - len(truncated_note)] + truncated_note
+    return truncate_markdown(render(True), limit, truncated_note)
 
 
 def render_comment(results: Results, limit: int = COMMENT_LIMIT) -> str:
@@ -105,11 +111,11 @@ def render_run_comment(
                 f"comment template, line {exc.lineno}: {exc.message}; fix the template"
             ) from None
     view = run_view(report, details_url)
-    note = _TRUNCATED
-    if view.details_url:
+    note, link = _TRUNCATED, safe_url(view.details_url)
+    if link:
         note = (
             "\n\n… comment truncated to fit GitHub's limit; the full results are in the "
-            f"[job summary]({view.details_url}) and the results artifact.\n"
+            f"[job summary]({link}) and the results artifact.\n"
         )
 
     def render(compact: bool) -> str:

@@ -26,6 +26,7 @@ def code_span(text: object) -> Markup:
     """Inline code that cannot be closed early by backticks in the text."""
     value = " ".join(str(text).split()).replace("`", "ˋ")
     value = value.replace("|", "\\|").replace("@", "@" + _ZWSP)
+    value = _LINKY.sub(lambda m: m.group(1)[0] + _ZWSP + m.group(1)[1:], value)  # no link text
     return Markup(f"`{value}`")
 
 
@@ -44,3 +45,32 @@ def safe_url(text: object) -> Markup:
     if not re.fullmatch(r"https?://[^\s()<>\[\]`\"']+", value):
         return Markup("")
     return Markup(value)
+
+
+_FENCE = re.compile(r"^ {0,3}(```|~~~)", re.MULTILINE)
+_OPEN_DETAILS = re.compile(r"<details\b", re.IGNORECASE)
+_CLOSE_DETAILS = re.compile(r"</details>", re.IGNORECASE)
+
+
+def _closers(head: str) -> str:
+    """What an early end of `head` leaves open: a code fence, `<details>` blocks."""
+    fence = "```\n" if len(_FENCE.findall(head)) % 2 else ""
+    unclosed = len(_OPEN_DETAILS.findall(head)) - len(_CLOSE_DETAILS.findall(head))
+    return fence + "\n</details>\n" * max(0, unclosed)
+
+
+def truncate_markdown(body: str, limit: int, note: str) -> str:
+    """`body` cut to at most `limit` characters, `note` included, at a line boundary: a cut
+    inside a line can open a code span or an escape and let the rest of the line (PR text)
+    render as Markdown or HTML. Open fences and `<details>` are closed."""
+    if len(body) <= limit:
+        return body
+    cut = limit - len(note)
+    while cut > 0:
+        head = body[:cut]
+        head = head[: head.rfind("\n") + 1]
+        closers = _closers(head)
+        if len(head) + len(closers) + len(note) <= limit:
+            return head + closers + note
+        cut = len(head) - 1
+    return note[: max(0, limit)]

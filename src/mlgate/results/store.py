@@ -100,6 +100,8 @@ def parse_json(data: bytes, source: str, max_bytes: int = MAX_RESULTS_BYTES) -> 
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{source} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise DataError(f"{source} is nested too deeply to be a results document") from None
     if not isinstance(document, dict):
         raise DataError(f"{source} is not an mlgate results document (top level is not an object)")
     return document

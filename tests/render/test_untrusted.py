@@ -1,0 +1,91 @@
+"""Escaping helpers for text that came from a pull request or an artifact: plain lines for
+logs and GitHub's plain-text fields, workflow-command neutralising, Markdown truncation."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mlgate.render.markdown import code_span, escape_markdown, truncate_markdown
+from mlgate.render.untrusted import ZWSP, literal, neutralise_commands, plain_line
+
+# What the Actions runner executes: after leading blanks a `::` (v2), or `##[` anywhere (v1).
+RUNNER_COMMAND = re.compile(r"^\s*::|##\[")
+
+
+def runner_lines(text: str) -> list[str]:
+    """The lines the runner sees: it splits at \\n, \\r\\n and a bare \\r."""
+    return re.split(r"\r\n|\r|\n", text)
+
+
+def test_literal_keeps_a_value_on_one_line_and_shows_what_it_held():
+    assert literal("a\n::error::x") == "a\\n::error::x"
+    assert literal("a\r\nb\tc") == "a\\r\\nb\\tc"
+    assert literal("\x1b[31mred\x1b[0m") == "\\u001b[31mred\\u001b[0m"  # no terminal escapes
+    assert literal("a\u2028b\x85c") == "a\\u2028b\\u0085c"
+    assert literal("models/a.onnx") == "models/a.onnx"
+    assert literal("x" * 10, limit=5) == "xxxx…"
+
+
+def test_plain_line_collapses_whitespace_and_breaks_mentions():
+    line = plain_line("Regression in\n@octocat's  model\x00", 255)
+    assert line == f"Regression in @{ZWSP}octocat's model\\u0000"
+    assert len(plain_line("y" * 1000, 255)) == 255
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "::error file=x::pwned",
+        "  ::add-mask::x",
+        "\t::stop-commands::abc",
+        "\u3000::warning::wide space",
+        "summary\n::error::second line\r::set-output name=a::b\r\n  ::debug::x",
+        "text ##[error]v1 syntax anywhere",
+        "::",
+    ],
+)
+def test_no_line_of_neutralised_text_is_a_workflow_command(text):
+    out = neutralise_commands(text)
+    assert not any(RUNNER_COMMAND.search(line) for line in runner_lines(out))
+    assert out.replace(ZWSP, "").replace("\n", "") == re.sub(r"\r\n|\r|\n", "", text)
+
+
+def test_ordinary_output_is_unchanged():
+    text = "✅ ml-efficiency-gate: PASS — 1 model(s)\n  note: a::b is fine mid-line\n"
+    assert neutralise_commands(text) == text
+
+
+def test_markdown_escaping_neutralises_every_construct():
+    text = escape_markdown("**bold** @admin <img src=x> [a](https://evil.example) #12\n# h")
+    assert "**" not in text.replace("\\*", "")
+    assert "<img" not in text
+    assert "@admin" not in text
+    assert "](https://" not in text
+    assert "#12" not in text
+    assert "\n" not in text
+    span = code_span("a`b\n@admin https://evil.example")
+    assert span.count("`") == 2
+    assert "@admin" not in span
+    assert "https://evil" not in span
+
+
+def test_truncation_cuts_at_a_line_boundary_and_closes_what_it_left_open():
+    line = "`" + "<img src=x> **bold** " * 3 + "`\n"
+    body = "<details><summary>s</summary>\n\n```mermaid\n" + line * 200 + "```\n</details>\n"
+    note = "\n… truncated\n"
+    for limit in (60, 333, 1000, 2500):
+        cut = truncate_markdown(body, limit, note)
+        assert len(cut) <= limit
+        assert cut.endswith(note)
+        kept = cut.removesuffix(note)
+        assert all(line_ == "" or line_ + "\n" in body for line_ in kept.split("\n"))
+        assert kept.count("```") % 2 == 0
+        assert kept.count("<details>") == kept.count("</details>")
+
+
+def test_truncation_without_any_line_break_keeps_only_the_note():
+    assert truncate_markdown("`" + "x" * 100, 50, "\n(cut)\n") == "\n(cut)\n"
+    assert truncate_markdown("short", 50, "\n(cut)\n") == "short"
+    assert truncate_markdown("x\n" * 100, 3, "\n(cut)\n") == "\n(c"
