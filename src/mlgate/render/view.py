@@ -164,6 +164,8 @@ def _trust_lines(target: TargetResult) -> list[str]:
         + ", ".join(f"{n}{list(s)}" for n, s in latency.input_shapes.items())
         + ".",
     ]
+    if latency.plan:
+        lines.append(f"What it took: {latency.plan}.")
     if latency.aa_noise is not None:
         lines.append(f"A/A noise on this machine (base vs base, median): ±{latency.aa_noise:.1%}.")
     if latency.layout_noise is not None:
