@@ -162,7 +162,7 @@ def model_info(
         model_config.inputs,
         data_shapes,
         example_count(data) if data else None,
-        model_config.eval.batch_size,
+        model_config.eval.batch_size or 1,  # latency times one example per call by default
     )
     check_declared_memory(model.display, profile.weight_bytes, profile.inputs, shapes, memory_mb)
     compute = compute_profile(model.proto, shapes, profile.weight_bytes, probe_shapes)
