@@ -199,6 +199,13 @@ def build_parser() -> argparse.ArgumentParser:
     pln.add_argument("--base", required=True, help="base revision (merge-base with --head)")
     pln.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
     pln.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml)")
+    pln.add_argument(
+        "--config-from",
+        choices=["worktree", "base", "head"],
+        default="worktree",
+        help="read the config from the work tree (default) or a revision (`base` on pull "
+        "requests: the pull request cannot choose its own targets)",
+    )
     pln.add_argument("--models", action="append", default=[], metavar="GLOB")
     pln.add_argument(
         "--github-output",
@@ -374,7 +381,11 @@ def _run(args: argparse.Namespace) -> int:
         output = os.environ.get("GITHUB_OUTPUT")
         if args.github_output and not output:
             raise UsageError("--github-output: $GITHUB_OUTPUT is not set (not in a workflow)")
-        matrix = plan(PlanOptions(args.base, args.head, Path(), args.config, tuple(args.models)))
+        matrix = plan(
+            PlanOptions(
+                args.base, args.head, Path(), args.config, tuple(args.models), args.config_from
+            )
+        )
         if output and args.github_output:
             from mlgate.commands.matrix import step_outputs
             from mlgate.github import runner
