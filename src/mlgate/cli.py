@@ -142,7 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmp = sub.add_parser("compare", help="compare a base and a head model on this machine")
     cmp.add_argument(
-        "base", help="base model: a path, or REV:path read from git (main:models/a.onnx)"
+        "base",
+        help="base model: a path, or REV:path read from git objects (main:models/a.onnx); "
+        "write ./name to mean a file whose name has a colon",
     )
     cmp.add_argument("head", help="head model: a path, or REV:path")
     cmp.add_argument(
