@@ -18,9 +18,10 @@ from mlgate import git as mlgit
 from mlgate.cli import main
 from mlgate.commands.action import ActionInputs, RunnerFiles
 from mlgate.commands.check import CheckOptions, check
+from mlgate.commands.gate_files import GateFiles, eval_data_at
 from mlgate.commands.matrix import PlanOptions, bench, plan
 from mlgate.commands.merge_action import merge
-from mlgate.errors import GitError
+from mlgate.errors import DataError, GitError
 from mlgate.github.context import PullRequest, RunContext
 from mlgate.model import source
 from mlgate.render.environment import render_run_comment
@@ -315,3 +316,30 @@ def test_merge_mode_expects_the_base_configs_targets_and_refuses_another_base(tm
 
 def _no_api(context: RunContext):
     raise AssertionError("a read-only run makes no API calls")
+
+
+def test_eval_data_from_git_keeps_its_checks_and_says_where_it_was_read(tmp_path):
+    repo = tmp_path / "repo"
+    pointer = b"version https://git-lfs.github.com/spec/v1\noid sha256:abc\nsize 123\n"
+    base = _init(
+        repo,
+        {
+            "data/eval.npz": (DEMO / "eval.npz").read_bytes(),
+            "data/lfs.npz": pointer,
+            "data/bad.npz": b"\x93NUMPY one array",
+        },
+    )
+    (repo / "data" / "eval.npz").write_bytes(b"the PR's version, never read")
+    files = GateFiles(repo, base)
+    data = eval_data_at(files, "data/eval.npz", tmp_path / "w", "labels", 10)
+    assert data.display == f"data/eval.npz at {base[:7]}"
+    assert data.sha256 == _sha256((DEMO / "eval.npz").read_bytes())
+    assert data.labels is not None
+    with pytest.raises(DataError, match=rf"^data/bad.npz at {base[:7]} is a single .npy array"):
+        eval_data_at(files, "data/bad.npz", tmp_path / "w", "labels", 10)
+    with pytest.raises(DataError, match="is a Git LFS pointer in the base commit"):
+        eval_data_at(files, "data/lfs.npz", tmp_path / "w", "labels", 10)
+    with pytest.raises(DataError, match="give a path in the repository"):
+        eval_data_at(files, "/etc/eval.npz", tmp_path / "w", "labels", 10)
+    with pytest.raises(DataError, match="eval data not found"):
+        eval_data_at(files, "data/missing.npz", tmp_path / "w", "labels", 10)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from mlgate import git
 from mlgate.bench.inputs import EvalData, load_eval_data
-from mlgate.errors import DataError
+from mlgate.errors import DataError, GitError
+from mlgate.model.load import LFS_POINTER_PREFIX
 
 
 @dataclass(frozen=True)
@@ -65,13 +66,32 @@ def eval_data_at(
     git, the blob is checked on a private copy and reported under its `path at rev` name."""
     if files.rev is None:
         return load_eval_data(files.root / name, labels_key, max_mb)
-    local = files.local(name, workdir)
+    try:
+        local = files.local(name, workdir)
+    except GitError as exc:
+        raise DataError(
+            f"eval data '{name}': {exc}; on pull requests the eval data is read from the base "
+            "commit: give a path in the repository, relative to it"
+        ) from None
     shown = files.where(name)
+    if _is_lfs_pointer(local):
+        raise DataError(
+            f"{shown} is a Git LFS pointer in the base commit: eval data that judges a pull "
+            "request is read from the base's git objects, which hold only the pointer; commit "
+            "it as a plain file (not through LFS)"
+        )
     try:
         data = load_eval_data(local, labels_key, max_mb)
     except DataError as exc:
         raise DataError(str(exc).replace(str(local), shown)) from None
     return dataclasses.replace(data, display=shown)
+
+
+def _is_lfs_pointer(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    with path.open("rb") as handle:
+        return handle.read(len(LFS_POINTER_PREFIX)) == LFS_POINTER_PREFIX
 
 
 def changed_note(base: GateFiles, head_rev: str, name: str, what: str) -> str | None:
