@@ -343,3 +343,47 @@ def test_eval_data_from_git_keeps_its_checks_and_says_where_it_was_read(tmp_path
         eval_data_at(files, "/etc/eval.npz", tmp_path / "w", "labels", 10)
     with pytest.raises(DataError, match="eval data not found"):
         eval_data_at(files, "data/missing.npz", tmp_path / "w", "labels", 10)
+
+
+def _benchmark(mean: float) -> bytes:
+    rounds = [mean * (1 + 0.01 * ((i * 7) % 5)) for i in range(60)]
+    stats = {"mean": mean, "stddev": mean * 0.01, "median": mean, "rounds": 60, "data": rounds}
+    machine = {"cpu": {"brand_raw": "AMD EPYC"}, "machine": "x86_64", "python_version": "3.11.7"}
+    document = {"machine_info": machine, "benchmarks": [{"fullname": "t::x", "stats": stats}]}
+    return json.dumps(document).encode()
+
+
+def test_a_pr_cannot_move_the_pytest_benchmark_baseline(tmp_path):
+    """The baseline (`base` file) comes from the base commit; the PR's slower head timings
+    fail against it even though the PR rewrote the baseline to look slower still."""
+    repo = tmp_path / "repo"
+    config = (
+        "pytest_benchmark: {base: bench/base.json, head: bench/head.json}\n"
+        f"thresholds: {{pytest_benchmark: +10%}}\n{FAST}"
+    )
+    files = {
+        "models/a.onnx": matmul_chain(layers=1, width=8, seed=1).SerializeToString(),
+        "bench/base.json": _benchmark(1e-3),
+        "mlgate.yml": config.encode(),
+    }
+    _init(repo, files)
+    save(matmul_chain(layers=1, width=8, seed=2), repo / "models" / "a.onnx")
+    (repo / "bench" / "base.json").write_bytes(_benchmark(3e-3))
+    _commit(repo)
+    (repo / "bench" / "head.json").write_bytes(_benchmark(2e-3))  # this run's measurement
+    outcome = check(
+        CheckOptions(
+            base="main",
+            repo=repo,
+            results_dir=tmp_path / "out",
+            config_from="base",
+            measure_memory=False,
+        )
+    )
+    [results] = outcome.report.results
+    extra = next(t for t in results.targets if t.name == "pytest-benchmark")
+    [metric] = extra.metrics
+    assert metric.change == pytest.approx(1.0, rel=1e-6)  # 2 ms against the base's 1 ms
+    assert metric.verdict == "fail"
+    assert any(n.startswith("bench/base.json changes in this pull request") for n in
+               outcome.report.notes)  # fmt: skip
