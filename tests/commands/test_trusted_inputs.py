@@ -311,7 +311,8 @@ def test_merge_mode_expects_the_base_configs_targets_and_refuses_another_base(tm
     outcome = merge(ActionInputs(mode="merge"), context, RunnerFiles(None, None), _no_api)
     assert outcome.verdict == "error"
     assert outcome.report is not None
-    assert any(f"measured against base {head[:12]}" in e for e in outcome.report.errors)
+    assert any(f"measured base {head[:12]}, but this pull request's base" in e for e in
+               outcome.report.errors)  # fmt: skip
 
 
 def _no_api(context: RunContext):

@@ -35,14 +35,15 @@ from mlgate.results.store import write_results
 MERGED_FILE = "run.json"  # at the top of results_dir: what publish mode reads from the artifact
 
 
-def trusted_base(context: RunContext, workspace: Path) -> str:
-    """On pull requests, the commit the gate compares against, from the event (trusted):
-    the merge-base of its base and head, as `mlgate bench` computes it. Else ""."""
+def trusted_revisions(context: RunContext, workspace: Path) -> tuple[str, str]:
+    """On pull requests, the commits the gate compares, from the event (trusted): the
+    merge-base of its base and head (as `mlgate bench` computes it), and the head. Else
+    ("", "")."""
     pr = context.pull_request
     if context.event not in PULL_REQUEST_EVENTS or pr is None:
-        return ""
-    base = git.resolve_commit(pr.base_sha, workspace)
-    return git.merge_base(base, git.resolve_commit(pr.head_sha, workspace), workspace)
+        return "", ""
+    head = git.resolve_commit(pr.head_sha, workspace)
+    return git.merge_base(git.resolve_commit(pr.base_sha, workspace), head, workspace), head
 
 
 def _config(inputs: ActionInputs, base_sha: str, workspace: Path) -> Config:
@@ -55,14 +56,15 @@ def _config(inputs: ActionInputs, base_sha: str, workspace: Path) -> Config:
     return parse_config(text, where)
 
 
-def _check_base(report: RunReport, base_sha: str) -> None:
-    measured = report.context.base_sha
-    if base_sha and measured and measured != base_sha:
-        raise DataError(
-            f"the matrix jobs measured against base {measured[:12]}, but this pull request's "
-            f"base is {base_sha[:12]}: rerun the workflow (results of another run were "
-            "downloaded?)"
-        )
+def _check_commits(report: RunReport, trusted: tuple[str, str]) -> None:
+    """The merged results are of the pull request's own commits, or they are refused."""
+    measured = (report.context.base_sha, report.context.head_sha)
+    for side, want, got in zip(("base", "head"), trusted, measured, strict=True):
+        if want and got and want != got:
+            raise DataError(
+                f"the matrix jobs measured {side} {got[:12]}, but this pull request's {side} "
+                f"is {want[:12]}: rerun the workflow (results of another run were downloaded?)"
+            )
 
 
 def merge(
@@ -73,10 +75,10 @@ def merge(
     results_dir = workspace / inputs.results_dir
     out = results_dir / MERGED_FILE
     try:
-        base_sha = trusted_base(context, workspace)
-        config = _config(inputs, base_sha, workspace)
+        trusted = trusted_revisions(context, workspace)
+        config = _config(inputs, trusted[0], workspace)
         report = gate(GateOptions(results_dir, out=out, loaded_config=config)).report
-        _check_base(report, base_sha)
+        _check_commits(report, trusted)
     except MlgateError as exc:  # nothing to merge, or not mergeable: the comment says so
         results_dir.mkdir(parents=True, exist_ok=True)
         report = _error_report(context, str(exc))
