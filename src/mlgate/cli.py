@@ -152,7 +152,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmp = sub.add_parser("compare", help="compare a base and a head model on this machine")
     cmp.add_argument(
-        "base", help="base model: a path, or REV:path read from git (main:models/a.onnx)"
+        "base",
+        help="base model: a path, or REV:path read from git objects (main:models/a.onnx); "
+        "write ./name to mean a file whose name has a colon",
     )
     cmp.add_argument("head", help="head model: a path, or REV:path")
     cmp.add_argument(
@@ -209,6 +211,13 @@ def build_parser() -> argparse.ArgumentParser:
     pln.add_argument("--base", required=True, help="base revision (merge-base with --head)")
     pln.add_argument("--head", default="HEAD", help="head revision (default: HEAD)")
     pln.add_argument("--config", type=Path, help="config file (default: ./mlgate.yml)")
+    pln.add_argument(
+        "--config-from",
+        choices=["worktree", "base", "head"],
+        default="worktree",
+        help="read the config from the work tree (default) or a revision (`base` on pull "
+        "requests: the pull request cannot choose its own targets)",
+    )
     pln.add_argument("--models", action="append", default=[], metavar="GLOB")
     pln.add_argument(
         "--github-output",
@@ -384,7 +393,11 @@ def _run(args: argparse.Namespace) -> int:
         output = os.environ.get("GITHUB_OUTPUT")
         if args.github_output and not output:
             raise UsageError("--github-output: $GITHUB_OUTPUT is not set (not in a workflow)")
-        matrix = plan(PlanOptions(args.base, args.head, Path(), args.config, tuple(args.models)))
+        matrix = plan(
+            PlanOptions(
+                args.base, args.head, Path(), args.config, tuple(args.models), args.config_from
+            )
+        )
         if output and args.github_output:
             from mlgate.commands.matrix import step_outputs
             from mlgate.github import runner

@@ -1,9 +1,10 @@
-"""Every git call goes through here. A `REV:path` model reference (e.g. `main:models/a.onnx`)
-is materialised from git into a temporary folder, external data files included."""
+"""Every git call goes through here. Files at a revision (`GitPath`: base models, their
+external data, config, waivers, eval data) are read from git objects, never the work tree."""
 
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 from mlgate.errors import GitError
 
 # DOTALL: a file name may contain a newline, and is still a path at that revision.
-_REV_PATH = re.compile(r"^(?P<rev>[^:\s][^:]*?):(?P<path>[^:].*)$", re.DOTALL)
+_REV_PATH = re.compile(r"(?P<rev>[^:\s][^:]*?):(?P<path>[^:].*)", re.DOTALL)
 
 
 def run_git(
@@ -47,29 +48,93 @@ def run_git(
     return done.stdout
 
 
-def parse_rev_path(spec: str) -> tuple[str, str] | None:
-    """`main:models/a.onnx` -> ("main", "models/a.onnx"); plain paths -> None."""
-    if Path(spec).exists():
+@dataclass(frozen=True)
+class GitPath:
+    """A file in a commit's git objects: never read through the work tree, whatever files
+    the work tree holds. `path` is relative to the repository root, `/`-separated."""
+
+    rev: str  # a commit: a full SHA, or a name that `git rev-parse` resolves
+    path: str
+
+    def __str__(self) -> str:
+        rev = self.rev[:12] if _FULL_SHA.fullmatch(self.rev) else self.rev
+        return f"{rev}:{self.path}"
+
+
+_FULL_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_LOCAL_PREFIXES = ("./", "../", "/", ".\\", "..\\", "~")
+
+
+def repo_path(path: str) -> str:
+    """`path` normalised for a `rev:path` object name (root-relative, no `.` or `..` parts,
+    so git never reads it relative to the current folder); one that leaves the repository
+    is refused."""
+    normal = posixpath.normpath(path) if path else ""
+    if not normal or normal == "." or normal.startswith(("/", "../")) or normal == "..":
+        raise GitError(f"'{path}' is not a file inside the repository")
+    return normal
+
+
+def parse_model_ref(spec: str, cwd: Path | None = None) -> GitPath | None:
+    """`main:models/a.onnx` -> GitPath (the path relative to the current folder, as typed);
+    a plain path -> None. `REV:path` is a git reference whenever REV names a commit, even
+    if a file of that exact name exists: write `./name:with:colon` to mean the file. A
+    spec that looks like `REV:path` where REV names no commit is a file if one exists,
+    else an unknown-revision error."""
+    match = _REV_PATH.fullmatch(spec)
+    if (
+        spec.startswith(_LOCAL_PREFIXES)
+        or not match
+        or len(match["rev"]) == 1  # a Windows drive letter, not a revision
+        or match["rev"].startswith("-")
+    ):
         return None
-    match = _REV_PATH.match(spec)
-    if not match or len(match["rev"]) == 1:  # a Windows drive letter, not a revision
+    rev, path = match["rev"], match["path"]
+    if not has_commit(rev, cwd):
+        if Path(spec).exists():
+            return None
+        raise GitError(_unknown_revision(rev))
+    prefix = run_git("rev-parse", "--show-prefix", cwd=cwd).decode("utf-8", "surrogateescape")
+    return GitPath(rev, repo_path(posixpath.join(prefix.rstrip("\n"), path)))
+
+
+def _unknown_revision(rev: str) -> str:
+    return (
+        f"unknown git revision '{rev}' (fetch it, e.g. `git fetch origin {rev}`, or use "
+        "fetch-depth: 0 on actions/checkout)"
+    )
+
+
+def _object_name(ref: GitPath, cwd: Path | None) -> str:
+    """`rev:path` for git, after checking that rev names a commit (never an option: it
+    cannot start with `-`) and that the path is root-relative."""
+    if ref.rev.startswith("-") or not has_commit(ref.rev, cwd):
+        raise GitError(_unknown_revision(ref.rev))
+    return f"{ref.rev}:{repo_path(ref.path)}"
+
+
+def read_at(ref: GitPath, cwd: Path | None = None) -> bytes | None:
+    """The one reader of a file at a revision (a model, config, waivers, eval data, a
+    baseline): its bytes from git objects, or None when the commit has no such file."""
+    name = _object_name(ref, cwd)
+    try:
+        run_git("cat-file", "-e", name, cwd=cwd)
+    except GitError:
         return None
-    return match["rev"], match["path"]
+    return run_git("cat-file", "blob", name, cwd=cwd)
+
+
+def read_blob(ref: GitPath, cwd: Path | None = None) -> bytes:
+    """Like `read_at`, but a missing file is an error."""
+    data = read_at(ref, cwd)
+    if data is None:
+        raise GitError(f"'{ref.path}' does not exist at git revision '{ref.rev}'")
+    return data
 
 
 def show_file(rev: str, path: str, cwd: Path | None = None) -> bytes:
     """File contents at `rev`; the path is relative to the repository root."""
-    try:
-        run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=cwd)
-    except GitError:
-        raise GitError(
-            f"unknown git revision '{rev}' (fetch it, e.g. `git fetch origin {rev}`, or use "
-            "fetch-depth: 0 on actions/checkout)"
-        ) from None
-    try:
-        return run_git("show", f"{rev}:{path}", cwd=cwd)
-    except GitError:
-        raise GitError(f"'{path}' does not exist at git revision '{rev}'") from None
+    return read_blob(GitPath(rev, path), cwd)
 
 
 def trust_directory(path: Path) -> None:
@@ -83,6 +148,8 @@ def trust_directory(path: Path) -> None:
 
 
 def has_commit(rev: str, cwd: Path | None = None) -> bool:
+    if not rev or rev.startswith("-"):  # never an option to git
+        return False
     try:
         run_git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", cwd=cwd)
     except GitError:
@@ -167,7 +234,7 @@ def list_files(rev: str, cwd: Path | None = None) -> list[str]:
 
 def file_exists(rev: str, path: str, cwd: Path | None = None) -> bool:
     try:
-        run_git("cat-file", "-e", f"{rev}:{path}", cwd=cwd)
+        run_git("cat-file", "-e", _object_name(GitPath(rev, path), cwd), cwd=cwd)
     except GitError:
         return False
     return True

@@ -18,6 +18,7 @@ from google.protobuf.message import DecodeError
 
 from mlgate import git
 from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
+from mlgate.commands.gate_files import GateFiles, changed_note
 from mlgate.commands.history import git_reader, history_ref
 from mlgate.compare.compare import fails_check, run_verdict
 from mlgate.compare.waivers import Waiver
@@ -134,15 +135,41 @@ class _Run:
         chosen revision, and where it came from; when read from the base and the pull
         request changes it, `changed_note` is added to the run's notes."""
         options = self.options
-        if options.config_from == "worktree":
-            local = options.repo / path
-            text = local.read_text(encoding="utf-8", errors="replace") if local.is_file() else None
+        files = self.gate_files(base, head)
+        text = files.text(path)
+        if files.rev is None:
             return text, path
-        rev = base if options.config_from == "base" else head
-        text = _text_at(rev, path, options.repo)
-        if options.config_from == "base" and _text_at(head, path, options.repo) != text:
-            self.notes.append(f"{path} changes in this pull request; {changed_note}")
-        return text, f"{path} at {options.config_from} {rev[:7]}"
+        self.note_change(files, head, path, changed_note)
+        return text, f"{path} at {options.config_from} {files.rev[:7]}"
+
+    def gate_files(self, base: str, head: str) -> GateFiles:
+        """Where the gate's own files are read: the chosen commit's git objects (the base on
+        pull requests), or the work tree."""
+        rev = {"base": base, "head": head}.get(self.options.config_from)
+        return GateFiles(self.options.repo, rev)
+
+    def note_change(self, files: GateFiles, head: str, path: str, what: str) -> None:
+        if self.options.config_from == "base":
+            note = changed_note(files, head, path, what)
+            if note is not None and note not in self.notes:
+                self.notes.append(note)
+
+    def note_judging_data(self, config: Config, model_path: str, base: str, head: str) -> None:
+        """Eval data and pytest-benchmark baselines judge from the base on pull requests; a
+        pull request that changes them gets a note (its version takes effect after merge)."""
+        files = self.gate_files(base, head)
+        if files.rev is None:
+            return
+        data = config.model_for(model_path).eval.data
+        if data is not None:
+            what = (
+                "the base version judges (accuracy and the optimizer's calibration use it); "
+                "the pull request's version takes effect after merge and is not measured here"
+            )
+            self.note_change(files, head, data, f"eval data: {what}")
+        if config.pytest_benchmark is not None:
+            what = "the base version of the pytest-benchmark baseline was used"
+            self.note_change(files, head, config.pytest_benchmark.base, what)
 
     def load_config(self, base: str, head: str) -> LoadedConfig:
         """The config from the chosen revision; a PR that adds or edits it gets a note."""
@@ -169,7 +196,8 @@ class _Run:
         self.config_source = where
         config = parse_config(text, where)
         self.on_inconclusive = options.on_inconclusive or config.on_inconclusive
-        return LoadedConfig(config, options.repo, path)
+        rev = base if options.config_from == "base" else None
+        return LoadedConfig(config, options.repo, path, rev)
 
     def load_waivers(self, base: str, head: str) -> tuple[Waiver, ...]:
         """`mlgate-waivers.yml` beside the config, from the same revision as the config."""
@@ -198,9 +226,10 @@ class _Run:
     ) -> None:
         options = self.options
         base_path = change.base_path or change.path
+        self.note_judging_data(loaded.config, change.path, base, head)
         compare_options = CompareOptions(
-            base=f"{base[:12]}:{base_path}",
-            head=f"{head[:12]}:{change.path}",
+            base=git.GitPath(base, base_path),  # git objects only, whatever the work tree holds
+            head=git.GitPath(head, change.path),
             json_out=options.results_dir / f"{_slug(change.path)}.json",
             thresholds=options.thresholds,
             targets=options.targets,
@@ -265,12 +294,6 @@ class _Run:
         else:
             code = EXIT_PASS
         return CheckOutcome(code, report, path, self.internal_error or self.first_error)
-
-
-def _text_at(rev: str, path: str, repo: Path) -> str | None:
-    if not git.file_exists(rev, path, repo):
-        return None
-    return git.show_file(rev, path, repo).decode("utf-8", errors="replace")
 
 
 def _slug(path: str) -> str:

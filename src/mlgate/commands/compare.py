@@ -19,6 +19,7 @@ from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair, ti
 from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
+from mlgate.commands.gate_files import GateFiles, eval_data_at
 from mlgate.compare.compare import (
     LATENCY_QUANTILES,
     Pricing,
@@ -52,6 +53,7 @@ from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
 from mlgate.model.safety import check_declared_memory, check_domains
 from mlgate.model.shapes import resolve_input_shapes
+from mlgate.model.source import ModelRef
 from mlgate.optimize.run import OptimizeJob, optimize_target
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
@@ -67,8 +69,8 @@ from mlgate.results.store import parse_json, write_results
 
 @dataclass(frozen=True)
 class CompareOptions:
-    base: str
-    head: str
+    base: ModelRef  # a path, a `GitPath` (check: always for the base), or `REV:path` as typed
+    head: ModelRef
     data: Path | None = None
     config: Path | None = None
     json_out: Path | None = None
@@ -90,8 +92,13 @@ class CompareOptions:
 @dataclass(frozen=True)
 class LoadedConfig:
     config: Config
-    data_root: Path  # relative eval-data paths start here
+    data_root: Path  # relative eval-data paths start here (with `rev`: the repository)
     path: str | None = None  # the config file, for the rerun command
+    rev: str | None = None  # set: eval data and baselines are read from this commit's git objects
+
+    def files(self) -> GateFiles:
+        """Where the files this config names (eval data, baselines) are read."""
+        return GateFiles(self.data_root, self.rev)
 
 
 @dataclass(frozen=True)
@@ -130,7 +137,7 @@ class _Partial:
 
 
 def reproduce_command(options: CompareOptions) -> str:
-    words = ["mlgate", "compare", options.base, options.head]
+    words = ["mlgate", "compare", str(options.base), str(options.head)]
     if options.data is not None:
         words += ["--data", str(options.data)]
     if options.config is not None:
@@ -204,17 +211,24 @@ def _selected_targets(config: Config, names: tuple[str, ...]) -> list[TargetConf
 
 
 def eval_data_for(
-    given: Path | None, model: ModelConfig, config: Config, data_root: Path
+    given: Path | None,
+    model: ModelConfig,
+    config: Config,
+    data_root: Path,
+    files: GateFiles | None = None,
+    workdir: Path | None = None,
 ) -> EvalData | None:
     """The eval data given on the command line, else the model's configured file (relative
-    to the config's folder), else none."""
+    to the config's folder; from `files`' commit when it names one, copied into `workdir`),
+    else none."""
     if given is not None:
-        path = given
-    elif model.eval.data is not None:
-        path = data_root / model.eval.data
-    else:
+        return load_eval_data(given, model.eval.labels, config.limits.data_size_mb)
+    if model.eval.data is None:
         return None
-    return load_eval_data(path, model.eval.labels, config.limits.data_size_mb)
+    files = files or GateFiles(data_root)
+    return eval_data_at(
+        files, model.eval.data, workdir or data_root, model.eval.labels, config.limits.data_size_mb
+    )
 
 
 @dataclass(frozen=True)
@@ -388,7 +402,7 @@ def _gate(
     head_source = source.resolve(options.head, workdir / "head", options.git_dir)
     model_config = config.model_for(head_source.repo_path)
     targets = _selected_targets(config, options.targets)
-    data = eval_data_for(options.data, model_config, config, data_root)
+    data = eval_data_for(options.data, model_config, config, data_root, loaded.files(), workdir)
     thresholds = _thresholds(config, model_config, options.thresholds, data)
     with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
@@ -416,7 +430,7 @@ def _gate(
         waivers=_waivers(options, data_root),
         today=options.today or datetime.datetime.now(datetime.timezone.utc).date(),
     )
-    extra = _pytest_benchmark(options, config, data_root, thresholds)
+    extra = _pytest_benchmark(options, config, loaded.files(), thresholds, workdir)
     if extra is not None:
         partial.targets.append(extra)
         publish(partial)
@@ -438,21 +452,29 @@ def _waivers(options: CompareOptions, data_root: Path) -> tuple[Waiver, ...]:
 
 
 def _pytest_benchmark(
-    options: CompareOptions, config: Config, data_root: Path, thresholds: dict[str, Threshold]
+    options: CompareOptions,
+    config: Config,
+    files: GateFiles,
+    thresholds: dict[str, Threshold],
+    workdir: Path,
 ) -> TargetResult | None:
+    """The baseline (base file) comes from the config's commit when it has one; the head
+    file is this run's measurement, from the work tree."""
     if options.pytest_benchmark is not None:
-        paths = options.pytest_benchmark
+        paths = [(path, str(path)) for path in options.pytest_benchmark]
     elif config.pytest_benchmark is not None:
-        paths = (data_root / config.pytest_benchmark.base, data_root / config.pytest_benchmark.head)
+        base, head = config.pytest_benchmark.base, config.pytest_benchmark.head
+        head_path = files.root / head
+        paths = [(files.local(base, workdir), files.where(base)), (head_path, str(head_path))]
     else:
         return None
-    files = []
-    for path in paths:
+    parsed = []
+    for path, shown in paths:
         if not path.is_file():
-            raise DataError(f"pytest-benchmark file not found: {path}")
-        files.append(parse_benchmark_file(parse_json(path.read_bytes(), str(path)), str(path)))
+            raise DataError(f"pytest-benchmark file not found: {shown}")
+        parsed.append(parse_benchmark_file(parse_json(path.read_bytes(), shown), shown))
     return compare_benchmarks(
-        files[0], files[1], thresholds.get("pytest_benchmark"), config.latency.confidence
+        parsed[0], parsed[1], thresholds.get("pytest_benchmark"), config.latency.confidence
     )
 
 

@@ -8,8 +8,9 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlgate.commands.check import CheckOptions, CheckOutcome, check, detect_changes
-from mlgate.config import Config, load_config
+from mlgate.commands.check import CheckOptions, CheckOutcome, ConfigFrom, check, detect_changes
+from mlgate.commands.gate_files import GateFiles
+from mlgate.config import DEFAULT_CONFIG_NAME, Config, load_config, parse_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError
 from mlgate.git import merge_base, resolve_commit
@@ -27,15 +28,28 @@ class PlanOptions:
     base: str
     head: str = "HEAD"
     repo: Path = Path()
-    config: Path | None = None
+    config: Path | None = None  # with config_from base/head: relative to the repository root
     model_globs: tuple[str, ...] = ()
+    config_from: ConfigFrom = "worktree"  # "base" on pull requests: the PR cannot pick targets
+
+
+def plan_config(options: PlanOptions, base: str, head: str) -> Config:
+    """The config that picks the targets: the work tree's, or the one at the chosen commit
+    (read from git objects; missing there: the defaults, as `bench` does)."""
+    if options.config_from == "worktree":
+        return load_config(options.config)[0]
+    rev = base if options.config_from == "base" else head
+    name = (options.config or Path(DEFAULT_CONFIG_NAME)).as_posix()
+    text = GateFiles(options.repo, rev).text(name)
+    where = f"{name} at {options.config_from} {rev[:7]}"
+    return Config() if text is None else parse_config(text, where)
 
 
 def plan(options: PlanOptions) -> dict[str, object]:
     """{"include": [...], "models": [...], "empty": bool}: the matrix GitHub runs."""
-    config, _ = load_config(options.config)
     head = resolve_commit(options.head, options.repo)
     base = merge_base(resolve_commit(options.base, options.repo), head, options.repo)
+    config = plan_config(options, base, head)
     globs = options.model_globs or tuple(m.path for m in config.models) or ("**/*.onnx",)
     changes = [c for c in detect_changes(base, head, globs, options.repo) if c.gated]
     include = [

@@ -2,9 +2,11 @@
 job's `run.json` under `results_dir` into one verdict, then reports it like gate mode (one
 sticky comment, one check run, the job summary). Orchestration only.
 
-The targets to expect come from the config at the *base* commit on pull requests, so a pull
-request cannot drop a target it fails on. The merged report's context is this job's (event,
-PR number, run URL); the commits are the ones every matrix job measured, checked equal."""
+The targets to expect come from the config at the *base* commit on pull requests (the
+merge-base of the trusted event's base and head, never a commit an artifact names), so a pull
+request cannot drop a target it fails on; results measured against another base are refused.
+The merged report's context is this job's (event, PR number, run URL); the commits are the
+ones every matrix job measured, checked equal."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from mlgate.commands.action import (
     context_info,
     report_everywhere,
 )
+from mlgate.commands.gate_files import GateFiles
 from mlgate.commands.matrix import GateOptions, gate
 from mlgate.compare.compare import fails_check
 from mlgate.config import Config, parse_config
@@ -28,28 +31,41 @@ from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError, MlgateError
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.results.schema import SCHEMA_VERSION, RunReport
-from mlgate.results.store import read_run, write_results
+from mlgate.results.store import write_results
 
 MERGED_FILE = "run.json"  # at the top of results_dir: what publish mode reads from the artifact
 
 
-def _config(inputs: ActionInputs, context: RunContext, base_sha: str, workspace: Path) -> Config:
-    if context.event in PULL_REQUEST_EVENTS and base_sha:
-        if not git.file_exists(base_sha, inputs.config, workspace):
-            return Config()
-        text = git.show_file(base_sha, inputs.config, workspace).decode("utf-8", "replace")
-        return parse_config(text, f"{inputs.config} at base {base_sha[:7]}")
-    local = workspace / inputs.config
-    if not local.is_file():
+def trusted_revisions(context: RunContext, workspace: Path) -> tuple[str, str]:
+    """On pull requests, the commits the gate compares, from the event (trusted): the
+    merge-base of its base and head (as `mlgate bench` computes it), and the head. Else
+    ("", "")."""
+    pr = context.pull_request
+    if context.event not in PULL_REQUEST_EVENTS or pr is None:
+        return "", ""
+    head = git.resolve_commit(pr.head_sha, workspace)
+    return git.merge_base(git.resolve_commit(pr.base_sha, workspace), head, workspace), head
+
+
+def _config(inputs: ActionInputs, base_sha: str, workspace: Path) -> Config:
+    """The config at the trusted base on pull requests, else the work tree's."""
+    files = GateFiles(workspace, base_sha or None)
+    text = files.text(inputs.config)
+    if text is None:
         return Config()
-    return parse_config(local.read_text(encoding="utf-8", errors="replace"), inputs.config)
+    where = f"{inputs.config} at base {base_sha[:7]}" if base_sha else inputs.config
+    return parse_config(text, where)
 
 
-def _first_base_sha(results_dir: Path, out: Path) -> str:
-    for path in sorted(results_dir.rglob("run.json")):
-        if path.resolve() != out.resolve():
-            return read_run(path).context.base_sha
-    return ""
+def _check_commits(report: RunReport, trusted: tuple[str, str]) -> None:
+    """The merged results are of the pull request's own commits, or they are refused."""
+    measured = (report.context.base_sha, report.context.head_sha)
+    for side, want, got in zip(("base", "head"), trusted, measured, strict=True):
+        if want and got and want != got:
+            raise DataError(
+                f"the matrix jobs measured {side} {got[:12]}, but this pull request's {side} "
+                f"is {want[:12]}: rerun the workflow (results of another run were downloaded?)"
+            )
 
 
 def merge(
@@ -60,8 +76,10 @@ def merge(
     results_dir = workspace / inputs.results_dir
     out = results_dir / MERGED_FILE
     try:
-        config = _config(inputs, context, _first_base_sha(results_dir, out), workspace)
+        trusted = trusted_revisions(context, workspace)
+        config = _config(inputs, trusted[0], workspace)
         report = gate(GateOptions(results_dir, out=out, loaded_config=config)).report
+        _check_commits(report, trusted)
     except MlgateError as exc:  # nothing to merge, or not mergeable: the comment says so
         results_dir.mkdir(parents=True, exist_ok=True)
         report = _error_report(context, str(exc))

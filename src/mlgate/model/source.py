@@ -1,5 +1,6 @@
-"""Resolve a model reference to a file on disk: a plain path, or `REV:path` read from git
-(with its external data files, each checked to stay inside the model's folder)."""
+"""Resolve a model reference to a file on disk: a local path, or a `GitPath` read from git
+objects (with its external data files from the same commit, each checked to stay inside the
+model's folder). Never the work tree for a git reference, whatever files it holds."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from google.protobuf.message import DecodeError
 from mlgate import git
 from mlgate.model.load import external_locations, safe_external_path
 
+ModelRef = str | Path | git.GitPath  # str: as typed on the command line (`REV:path` or a path)
+
 
 @dataclass(frozen=True)
 class ModelSource:
@@ -21,32 +24,36 @@ class ModelSource:
     repo_path: str  # the path config globs are matched against
 
 
-def resolve(spec: str, workdir: Path, git_dir: Path | None = None) -> ModelSource:
-    """Where `spec` lives on disk; git references (read in `git_dir`, default the current
-    directory) are written under `workdir`."""
-    parsed = git.parse_rev_path(spec)
-    if parsed is None:
-        return ModelSource(Path(spec), spec, spec)
-    rev, path = parsed
-    relative = path if path.startswith(("./", "../")) else f"./{path}"
-    folder = workdir / rev.replace("/", "_").replace("\\", "_")
+def resolve(ref: ModelRef, workdir: Path, git_dir: Path | None = None) -> ModelSource:
+    """Where `ref` lives on disk; git references (read in `git_dir`, default the current
+    directory) are written under `workdir`. A string is parsed as the command line's
+    `REV:path` (REV names a commit) or a path (`./name:with:colon` is always a path)."""
+    if isinstance(ref, str):
+        parsed = git.parse_model_ref(ref, git_dir)
+        if parsed is None:
+            return ModelSource(Path(ref), ref, ref)
+        ref = parsed
+    if isinstance(ref, Path):
+        return ModelSource(ref, str(ref), ref.as_posix())
+    folder = workdir / "git"
     folder.mkdir(parents=True, exist_ok=True)
-    local = folder / Path(path).name
-    local.write_bytes(git.show_file(rev, relative, git_dir))
-    _materialise_external_data(local, rev, posixpath.dirname(relative), spec, git_dir)
-    return ModelSource(local, spec, path)
+    local = folder / (posixpath.basename(ref.path) or "model.onnx")
+    local.write_bytes(git.read_blob(ref, git_dir))
+    _materialise_external_data(local, ref, git_dir)
+    return ModelSource(local, str(ref), ref.path)
 
 
-def _materialise_external_data(
-    local: Path, rev: str, folder: str, display: str, git_dir: Path | None
-) -> None:
+def _materialise_external_data(local: Path, ref: git.GitPath, git_dir: Path | None) -> None:
+    """Each external data file the model names, from the model's commit (the path checked
+    to stay inside the model's folder before anything is read)."""
     try:
         proto = onnx.load_model(str(local), load_external_data=False)
     except (DecodeError, ValueError, OSError):
         return  # load_model reports the broken file with the full message
+    folder = posixpath.dirname(ref.path)
     for location, _, _ in external_locations(proto):
-        target = safe_external_path(local.parent, location, display)
+        target = safe_external_path(local.parent, location, str(ref))
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
-            location_in_repo = posixpath.join(folder or ".", location)
-            target.write_bytes(git.show_file(rev, location_in_repo, git_dir))
+            in_repo = posixpath.join(folder, target.relative_to(local.parent.resolve()).as_posix())
+            target.write_bytes(git.read_blob(git.GitPath(ref.rev, in_repo), git_dir))
