@@ -23,7 +23,7 @@ from mlgate.errors import DataError
 from mlgate.github import runner
 from mlgate.github.context import RunContext
 from mlgate.github.publish import GitHubApi
-from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
+from mlgate.render.environment import COMMENT_LIMIT, render_comment_or_builtin
 from mlgate.results.schema import RunReport
 from mlgate.results.store import parse_json, run_from_dict, write_results
 
@@ -112,7 +112,7 @@ def publish(
     details = (
         report.context.run_url if report.context.run_url.startswith(context.server_url) else ""
     )
-    body = render_run_comment(report, COMMENT_LIMIT, details, template)
+    body = render_comment_or_builtin(report, COMMENT_LIMIT, details, template, log)
     if files.summary is not None:
         runner.append_summary(files.summary, body)
     published = publish_report(report, body, inputs, context, api)
