@@ -388,26 +388,38 @@ def load_config(path: Path | None) -> tuple[Config, Path | None]:
     """
     if path is None:
         default = Path(DEFAULT_CONFIG_NAME)
-        if not default.is_file():
+        if not _is_file(default):
             return Config(), None
         path = default
-    if not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
+    return parse_config(_read_text(path, "config"), str(path)), path
+
+
+MAX_CONFIG_BYTES = 1024 * 1024  # a config or waivers file; YAML parsing is slow past this
+
+
+def _is_file(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.is_file()
+    except OSError:  # a name too long, a symlink loop
+        return False
+
+
+def _read_text(path: Path, what: str) -> str:
+    """A config or waivers file's text: a regular file, at most 1 MiB, UTF-8."""
+    if not _is_file(path):
+        raise ConfigError(f"{what} file not found: {path}")
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: the {what} file is over 1 MiB; is it the right file?")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
-    return parse_config(text, str(path)), path
+        raise ConfigError(f"{path}: cannot read the {what} file: {exc}") from None
 
 
 def parse_config(text: str, source: str) -> Config:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: the config is over 1 MiB; is it the right file?")
+    data = safe_yaml(text, source)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -416,6 +428,19 @@ def parse_config(text: str, source: str) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def safe_yaml(text: str, source: str) -> Any:
+    """`yaml.safe_load`, every failure (syntax, nesting too deep) a one-line ConfigError."""
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: the YAML nests too deeply; is it the right file?") from None
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -490,10 +515,9 @@ class WaiverEntry(_Strict):
 
 def parse_waivers(text: str, source: str) -> list[Waiver]:
     """A YAML list of waivers (or `{waivers: [...]}`); errors are one line naming the entry."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: the waivers file is over 1 MiB; is it the right file?")
+    data = safe_yaml(text, source)
     if isinstance(data, dict) and set(data) == {"waivers"}:
         data = data["waivers"]
     if data is None:
@@ -522,12 +546,6 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     """Waivers from `path`; without one, ./mlgate-waivers.yml when present, else none."""
     if path is None:
         path = Path(DEFAULT_WAIVERS_NAME)
-        if not path.is_file():
+        if not _is_file(path):
             return []
-    if not path.is_file():
-        raise ConfigError(f"waivers file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the waivers file: {exc}") from None
-    return parse_waivers(text, str(path))
+    return parse_waivers(_read_text(path, "waivers"), str(path))

@@ -46,9 +46,13 @@ def file_sha256(path: Path) -> str:
 def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.0) -> EvalData:
     """Read an `.npz` of plain arrays (no pickles) and split off the labels."""
     shown = str(path)
-    if not path.is_file():
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:  # a name too long, a symlink loop
+        size = -1
+    if size < 0:
         raise DataError(f"eval data not found: {shown}")
-    if path.stat().st_size > max_mb * _MB:
+    if size > max_mb * _MB:
         raise DataError(
             f"{shown} is over the {max_mb:.0f} MB eval-data limit; raise limits.data_size_mb"
         )
