@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -58,15 +59,6 @@ class EvalConfig(_Strict):
 class ModelConfig(_Strict):
     path: str = Field(description="model path or glob (`models/**/*.onnx`), relative to the repo")
 
-    @field_validator("path")
-    @classmethod
-    def _glob(cls, value: str) -> str:
-        try:
-            check_glob(value)
-        except ConfigError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
     eval: EvalConfig = EvalConfig()
     inputs: dict[str, list[Annotated[int, Field(gt=0, le=MAX_DIM)]]] = Field(
         default_factory=dict, description="concrete shapes for inputs with dynamic dims"
@@ -74,6 +66,22 @@ class ModelConfig(_Strict):
     thresholds: dict[str, bool | str | float | None] = Field(
         default_factory=dict, description="per-model threshold overrides (`off` disables)"
     )
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        return _floats_as_text(value)
+
+
+def _floats_as_text(value: Any) -> Any:
+    """YAML `.inf`/`.nan` thresholds reach the threshold parser (which says what is
+    accepted) instead of failing every branch of the union with a misleading message."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: (str(v) if isinstance(v, float) and not math.isfinite(v) else v)
+        for k, v in value.items()
+    }
 
 
 class TargetConfig(_Strict):
@@ -218,6 +226,11 @@ class Config(_Strict):
     history: HistoryConfig = HistoryConfig()
     optimize: OptimizeConfig = OptimizeConfig()
 
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        return _floats_as_text(value)
+
     @field_validator("thresholds")
     @classmethod
     def _thresholds(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -232,6 +245,10 @@ class Config(_Strict):
         if duplicates:
             raise ValueError(f"target names must be unique; repeated: {', '.join(duplicates)}")
         for model in self.models:
+            try:
+                check_glob(model.path)
+            except ConfigError as exc:
+                raise ValueError(f"models: {exc}") from None
             for name, text in model.thresholds.items():
                 check_threshold(name, text)
             for name, text in {**self.thresholds, **model.thresholds}.items():

@@ -112,10 +112,10 @@ def _check_external_data(proto: onnx.ModelProto, path: Path, display: str) -> tu
     for location, offset, length in external_locations(proto):
         target = safe_external_path(path.parent, location, display)
         if target not in files:
-            if not _is_regular_file(target):
+            if not (_is_regular_file(target) and _is_regular_file(path.parent / location)):
                 raise ModelError(
-                    f"{display}: external data file '{location}' is missing; keep it beside the "
-                    "model (and fetch it if it is stored with Git LFS)"
+                    f"{display}: external data file '{location}' is missing (or a symlink loop); "
+                    "keep it beside the model (and fetch it if it is stored with Git LFS)"
                 )
             files[target] = target.stat().st_size
         end = offset + (length or 0)

@@ -25,11 +25,11 @@ from jinja2 import nodes
 
 @dataclass(frozen=True)
 class RenderLimits:
-    steps: int = 2_000_000  # loop iterations + calls + filters + operators
+    steps: int = 1_000_000  # loop iterations + calls + filters + operators
     seconds: float = 5.0  # checked at every step
     depth: int = 64  # nested calls (macro recursion)
     size: int = 256 * 1024  # characters (or items) of any value built along the way
-    output: int = 10_000_000  # characters written in all, `set` blocks and macros included
+    output: int = 4_000_000  # characters written in all, `set` blocks and macros included
     width: int = 100_000  # a number given as a width, count or precision
     source: int = 256 * 1024  # characters of template source
 
