@@ -33,6 +33,7 @@ ONE_PIB_MB = 1024**3  # MB: every size and memory limit
 MAX_DIM = 2**31 - 1  # one dimension of an input shape, a batch size
 MAX_GLOB_LENGTH = 256
 MAX_GLOB_WILDCARDS = 16
+MAX_YAML_DEPTH = 100
 
 
 class _Strict(BaseModel):
@@ -448,7 +449,10 @@ def parse_config(text: str, source: str) -> Config:
 
 
 def safe_yaml(text: str, source: str) -> Any:
-    """`yaml.safe_load`, every failure (syntax, nesting too deep) a one-line ConfigError."""
+    """`yaml.safe_load`, every failure (syntax, nesting too deep) a one-line ConfigError.
+    Deep `[[[…` nesting is refused before parsing: PyYAML's scanner is quadratic in it."""
+    if _flow_depth(text) > MAX_YAML_DEPTH:
+        raise ConfigError(f"{source}: the YAML nests too deeply; is it the right file?")
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -458,6 +462,17 @@ def safe_yaml(text: str, source: str) -> Any:
         raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
     except RecursionError:
         raise ConfigError(f"{source}: the YAML nests too deeply; is it the right file?") from None
+
+
+def _flow_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _location(loc: tuple[Any, ...]) -> str:

@@ -67,7 +67,7 @@ def _huge_yaml(tmp: Path) -> Invocation:
 
 
 def _deep_yaml(tmp: Path) -> Invocation:
-    (tmp / "c.yml").write_text("models: " + "[" * 1500 + "]" * 1500 + "\n")
+    (tmp / "c.yml").write_text("models: " + "[" * 200_000 + "]" * 200_000 + "\n")
     return compare(tmp, "--config", str(tmp / "c.yml"))
 
 
