@@ -101,12 +101,14 @@ class BudgetedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         _instrument(tree)
         return tree
 
-    def _counted(self, iterable: Iterable[Any]) -> Iterator[Any]:
+    @jinja2.pass_context  # never folded into a constant at compile time
+    def _counted(self, _context: Any, iterable: Iterable[Any]) -> Iterator[Any]:
         for item in iterable:
             self.tick()
             yield item
 
-    def _written(self, value: Any) -> Any:
+    @jinja2.pass_context  # never folded into a constant at compile time
+    def _written(self, _context: Any, value: Any) -> Any:
         self._count_output(len(str(value)))
         return value
 
@@ -117,7 +119,8 @@ class BudgetedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
         if self._output > self.limits.output:
             raise TemplateBudgetError(f"the template wrote over {self.limits.output:,} characters")
 
-    def _literal(self, value: Any, characters: int) -> Any:
+    @jinja2.pass_context  # never folded into a constant at compile time
+    def _literal(self, _context: Any, value: Any, characters: int) -> Any:
         self._count_output(characters)
         return value
 
