@@ -21,6 +21,7 @@ import jinja2
 import jinja2.sandbox
 import jinja2.utils
 from jinja2 import nodes
+from jinja2.exceptions import SecurityError
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class RenderLimits:
     source: int = 256 * 1024  # characters of template source
 
 
-class TemplateBudgetError(jinja2.sandbox.SecurityError):
+class TemplateBudgetError(SecurityError):
     """A user template went past a render limit."""
 
 
@@ -191,8 +192,8 @@ class BudgetedSandbox(jinja2.sandbox.ImmutableSandboxedEnvironment):
             for arg in extra:
                 self._check_width(arg)
             self._check_product(value, extra)
-            printf = function.__name__ == "do_format" and isinstance(value, str)
-            if printf and _PRINTF_WIDE.search(value):
+            printf = value if function.__name__ == "do_format" and isinstance(value, str) else ""
+            if _PRINTF_WIDE.search(printf):
                 raise TemplateBudgetError("a format width or precision of 5 digits or more")
             return self.check_size(function(*args, **kwargs), "a filter's result")
 
@@ -242,7 +243,7 @@ def _instrument(node: nodes.Node) -> None:
         elif isinstance(value, nodes.Node):
             setattr(node, field, _rewritten(node, value))
     if isinstance(node, nodes.For):
-        node.iter = _filter(node.iter, "mlgate_counted")
+        node.iter = _filter(node.iter, "mlgate_counted")  # type: ignore[arg-type]
     elif isinstance(node, nodes.Output):
         literal = sum(len(n.data) for n in node.nodes if isinstance(n, nodes.TemplateData))
         written = [
