@@ -57,7 +57,7 @@ def sandboxed_env(loader: jinja2.BaseLoader | None = None) -> BudgetedSandbox:
     """For a user's own template: no attribute tricks, same escaping, bounded time, size
     and recursion (`render.sandbox`)."""
     options = {**_markdown_options(), "loader": loader or _LOADER}
-    env = BudgetedSandbox(None, **options)  # type: ignore[arg-type]
+    env = BudgetedSandbox(None, **options)
     _add_filters(env)
     env.guard_filters()
     return env
