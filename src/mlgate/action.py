@@ -6,13 +6,14 @@ configuration, 3 internal error, 130 interrupted."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mlgate.commands.action import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
-from mlgate.config import check_threshold
+from mlgate.config import check_glob, check_threshold
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import ConfigError, MlgateError
 from mlgate.github import runner
@@ -21,6 +22,7 @@ from mlgate.github.publish import GitHubApi
 from mlgate.github.retry import RetryPolicy
 from mlgate.render.untrusted import neutralise_commands
 
+_ONE_DAY = 86_400.0  # the largest budget, timeout or wait a number input accepts
 _CHOICES = {
     "mode": ("gate", "publish", "merge"),
     "comment_mode": ("changes", "always", "off"),
@@ -59,31 +61,57 @@ def _thresholds(env: Mapping[str, str]) -> dict[str, str]:
     return found
 
 
+def _finite(name: str, text: str, zero: bool = False) -> float:
+    """A finite number above zero (or zero, if `zero`) and at most a day's worth: `inf`,
+    `nan` or `1e400` are one line, never a crash."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(f"{name}: '{text}' is not a number") from None
+    low = "zero or more" if zero else "above zero"
+    if not math.isfinite(value) or value > _ONE_DAY or value < 0 or (value == 0 and not zero):
+        raise ConfigError(f"{name}: '{text}' must be a number {low} and at most {_ONE_DAY:.0f}")
+    return value
+
+
 def _budget(env: Mapping[str, str]) -> float | None:
     text = runner.input_value(env, "budget_seconds")
     if not text:
         return None
-    try:
-        value = float(text)
-    except ValueError:
-        raise ConfigError(f"input budget_seconds: '{text}' is not a number") from None
-    if value <= 0:
-        raise ConfigError("input budget_seconds: must be above zero")
-    return value
+    return _finite("input budget_seconds", text)
+
+
+def _relative(env: Mapping[str, str], name: str, default: str = "") -> str:
+    """A path inside the workspace: relative, without `..` (the Action writes and reads
+    nothing outside the repository it was given)."""
+    text = runner.input_value(env, name, default)
+    parts = PurePosixPath(text.replace("\\", "/")).parts
+    if text.startswith(("/", "\\")) or ".." in parts or "\0" in text or len(text) > 1024:
+        raise ConfigError(
+            f"input {name}: '{text[:80]}' must be a path inside the repository (relative, no '..')"
+        )
+    return text
+
+
+def _globs(env: Mapping[str, str]) -> tuple[str, ...]:
+    globs = _list(env, "models")
+    for glob in globs:
+        check_glob(glob)
+    return globs
 
 
 def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     return ActionInputs(
         mode=_choice(env, "mode", "gate"),  # type: ignore[arg-type]
-        config=runner.input_value(env, "config", "mlgate.yml"),
-        models=_list(env, "models"),
+        config=_relative(env, "config", "mlgate.yml"),
+        models=_globs(env),
         base_ref=runner.input_value(env, "base_ref"),
         targets=_list(env, "targets"),
         thresholds=_thresholds(env),
         comment_mode=_choice(env, "comment_mode", "changes"),  # type: ignore[arg-type]
         fail_on=_choice(env, "fail_on", "regression"),  # type: ignore[arg-type]
-        template=runner.input_value(env, "template"),
-        results_dir=runner.input_value(env, "results_dir", "mlgate-results"),
+        template=_relative(env, "template"),
+        results_dir=_relative(env, "results_dir", "mlgate-results"),
         check_name=runner.input_value(env, "check_name", "ml-efficiency-gate"),
         comment_author=runner.input_value(env, "comment_author"),
         artifact_name=runner.input_value(env, "artifact_name", "mlgate-results"),
@@ -93,10 +121,8 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
 
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
-    try:
-        return float(env.get(name, default))
-    except ValueError:
-        raise ConfigError(f"{name}: '{env[name]}' is not a number") from None
+    text = env.get(name)
+    return default if text is None else _finite(name, text, zero=True)
 
 
 def api_factory(env: Mapping[str, str]) -> ApiFactory:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -60,13 +61,37 @@ def _threshold(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+_ONE_DAY = 86_400.0  # the largest time budget a flag accepts (as in mlgate.yml)
+_MAX_DIM = 2**31 - 1
+
+
 def _positive_float(text: str) -> float:
+    """Seconds (or a rate): a finite number above zero, at most a day."""
     try:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"'{text}' must be above zero")
+    if not math.isfinite(value) or value <= 0 or value > _ONE_DAY:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' must be a number above zero and at most {_ONE_DAY:.0f} (one day)"
+        )
+    return value
+
+
+def _rate(text: str) -> float:
+    value = _positive_float(text)
+    if value >= 1:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a fraction between 0 and 1")
+    return value
+
+
+def _trials(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 10_000:
+        raise argparse.ArgumentTypeError(f"'{text}' must be between 1 and 10000")
     return value
 
 
@@ -83,7 +108,7 @@ def _input_shape(text: str) -> tuple[str, list[int]]:
         shape = [int(d) for d in dims.replace("x", ",").split(",") if d.strip()]
     except ValueError:
         shape = []
-    if not sep or not name.strip() or not shape or any(d <= 0 for d in shape):
+    if not sep or not name.strip() or not shape or any(not 0 < d <= _MAX_DIM for d in shape):
         raise argparse.ArgumentTypeError(
             f"'{text}' is not NAME=D1,D2,… with positive sizes (e.g. input_ids=1,128)"
         )
@@ -250,13 +275,15 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--data", type=Path, help="eval data .npz; its first batch is timed")
     cal.add_argument("--config", type=Path, help="config file (targets, warm-up)")
     cal.add_argument("--target", help="configured target to calibrate (default: the first)")
-    cal.add_argument("--trials", type=int, default=20, help="A/A comparisons to run (default 20)")
+    cal.add_argument(
+        "--trials", type=_trials, default=20, help="A/A comparisons to run (default 20)"
+    )
     cal.add_argument(
         "--seconds", type=_positive_float, default=2.0, help="sampling time per trial (default 2)"
     )
     cal.add_argument(
         "--false-alarm-rate",
-        type=_positive_float,
+        type=_rate,
         default=0.01,
         help="target share of A/A comparisons that may fail (default 0.01)",
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
+import functools
+import math
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
@@ -30,10 +32,18 @@ DEFAULT_CONFIG_NAME = "mlgate.yml"
 EVAL_METRICS = "top1, topk:K (e.g. topk:5), mse, mae, cosine, fidelity"
 _EVAL_METRIC = re.compile(r"^(top1|topk:[1-9]\d*|mse|mae|cosine|fidelity)$")
 _DISABLED = {"off", "none", "null", "false", "no", ""}
+# Upper bounds on every number (NaN and infinities are refused by `_Strict`): a typo such as
+# `1e400` or `.inf` is one line at load time, never an overflow or an endless run later.
+ONE_DAY = 86_400.0  # seconds: every budget and timeout
+ONE_PIB_MB = 1024**3  # MB: every size and memory limit
+MAX_DIM = 2**31 - 1  # one dimension of an input shape, a batch size
+MAX_GLOB_LENGTH = 256
+MAX_GLOB_WILDCARDS = 16
+MAX_YAML_DEPTH = 100
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class EvalConfig(_Strict):
@@ -41,7 +51,7 @@ class EvalConfig(_Strict):
     metric: str = Field("top1", description=f"task metric: {EVAL_METRICS}")
     output: str | None = Field(None, description="output the metric reads (default: first)")
     labels: str = Field("labels", description="name of the labels array in the `.npz`")
-    batch_size: Annotated[int, Field(gt=0)] | None = Field(
+    batch_size: Annotated[int, Field(gt=0, le=MAX_DIM)] | None = Field(
         None, description="split inputs along axis 0 into batches of this size"
     )
 
@@ -55,13 +65,30 @@ class EvalConfig(_Strict):
 
 class ModelConfig(_Strict):
     path: str = Field(description="model path or glob (`models/**/*.onnx`), relative to the repo")
+
     eval: EvalConfig = EvalConfig()
-    inputs: dict[str, list[Annotated[int, Field(gt=0)]]] = Field(
+    inputs: dict[str, list[Annotated[int, Field(gt=0, le=MAX_DIM)]]] = Field(
         default_factory=dict, description="concrete shapes for inputs with dynamic dims"
     )
     thresholds: dict[str, bool | str | float | None] = Field(
         default_factory=dict, description="per-model threshold overrides (`off` disables)"
     )
+
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        return _floats_as_text(value)
+
+
+def _floats_as_text(value: Any) -> Any:
+    """YAML `.inf`/`.nan` thresholds reach the threshold parser (which says what is
+    accepted) instead of failing every branch of the union with a misleading message."""
+    if not isinstance(value, dict):
+        return value
+    return {
+        k: (str(v) if isinstance(v, float) and not math.isfinite(v) else v)
+        for k, v in value.items()
+    }
 
 
 class TargetConfig(_Strict):
@@ -70,10 +97,10 @@ class TargetConfig(_Strict):
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"], min_length=1)
     threads: Annotated[int, Field(gt=0, le=256)] = Field(1, description="intra-op threads")
     allow_missing: bool = Field(False, description="a missing provider skips instead of failing")
-    price_per_hour: Annotated[float, Field(ge=0)] | None = Field(
+    price_per_hour: Annotated[float, Field(ge=0, le=1e6)] | None = Field(
         None, description="$ per runner hour, for cost per million inferences"
     )
-    carbon_intensity: Annotated[float, Field(ge=0)] | None = Field(
+    carbon_intensity: Annotated[float, Field(ge=0, le=1e5)] | None = Field(
         None, description="grid intensity in gCO2e/kWh, for carbon per million inferences"
     )
     watts_per_core: Annotated[float, Field(gt=0, le=1000)] | None = Field(
@@ -104,7 +131,7 @@ class LatencyConfig(_Strict):
         2, description="ABBA blocks (4 calls each) per session segment, at least"
     )
     confidence: Annotated[float, Field(gt=0.5, lt=1.0)] = 0.95
-    max_pairs: Annotated[int, Field(ge=64)] = 200_000
+    max_pairs: Annotated[int, Field(ge=64, le=100_000_000)] = 200_000
 
 
 OnInconclusive = Literal["pass", "neutral", "fail"]
@@ -112,32 +139,32 @@ OnInconclusive = Literal["pass", "neutral", "fail"]
 
 class OptimizeConfig(_Strict):
     enabled: bool = Field(True, description="search for a faster variant of each head model")
-    budget_seconds: Annotated[float, Field(gt=0)] = Field(
+    budget_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         300.0, description="time for the whole search, per model and target"
     )
-    build_timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+    build_timeout_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         120.0, description="one variant's passes; a build still running is stopped"
     )
-    screen_seconds: Annotated[float, Field(gt=0)] = Field(
+    screen_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         3.0,
         description="short A/B per variant, at least (a slow model gets more); clearly slower "
         "variants stop here",
     )
-    final_seconds: Annotated[float, Field(gt=0)] = Field(
+    final_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         10.0,
         description="full A/B of each finalist against the original, at least (a slow model "
         "gets the time 4 session pairs need)",
     )
-    min_speedup: Annotated[float, Field(ge=1)] = Field(
+    min_speedup: Annotated[float, Field(ge=1, le=1000)] = Field(
         1.0, description="recommend only at least this speedup (and its interval above 1)"
     )
     min_cosine: Annotated[float, Field(ge=-1, le=1)] = Field(
         0.99, description="fidelity: worst output cosine against the original"
     )
-    max_accuracy_drop: Annotated[float, Field(ge=0)] = Field(
+    max_accuracy_drop: Annotated[float, Field(ge=0, le=1e6)] = Field(
         0.5, description="fidelity: task-metric drop in points (relative % for mse/mae)"
     )
-    max_relative_diff: Annotated[float, Field(gt=0)] | None = Field(
+    max_relative_diff: Annotated[float, Field(gt=0, le=1e6)] | None = Field(
         0.5, description="fidelity: max abs diff over the original's output range (null: off)"
     )
     drift: Literal["warn", "fail", "off"] = Field(
@@ -156,17 +183,19 @@ class EnergyConfig(_Strict):
 
 
 class LimitsConfig(_Strict):
-    model_size_mb: Annotated[float, Field(gt=0)] = Field(
+    model_size_mb: Annotated[float, Field(gt=0, le=ONE_PIB_MB)] = Field(
         2048.0, description="largest model file (external data included) to load"
     )
-    data_size_mb: Annotated[float, Field(gt=0)] = Field(1024.0, description="largest eval file")
+    data_size_mb: Annotated[float, Field(gt=0, le=ONE_PIB_MB)] = Field(
+        1024.0, description="largest eval file"
+    )
     isolate: bool = Field(
         True, description="measure each model in a child process (crash and hang isolation)"
     )
-    timeout_seconds: Annotated[float, Field(gt=0)] = Field(
+    timeout_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         1800.0, description="per model: a child still running after this is stopped"
     )
-    memory_mb: Annotated[int, Field(ge=0)] | None = Field(
+    memory_mb: Annotated[int, Field(ge=0, le=ONE_PIB_MB)] | None = Field(
         None,
         description="the most that weights plus inputs at their declared or configured "
         "shapes may take, and the child's address-space limit (plus 4 GiB for the runtime); "
@@ -221,6 +250,11 @@ class Config(_Strict):
         "pass or fail; the comment always says what was not decided",
     )
 
+    @field_validator("thresholds", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        return _floats_as_text(value)
+
     @field_validator("thresholds")
     @classmethod
     def _thresholds(cls, value: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +269,10 @@ class Config(_Strict):
         if duplicates:
             raise ValueError(f"target names must be unique; repeated: {', '.join(duplicates)}")
         for model in self.models:
+            try:
+                check_glob(model.path)
+            except ConfigError as exc:
+                raise ValueError(f"models: {exc}") from None
             for name, text in model.thresholds.items():
                 check_threshold(name, text)
             for name, text in {**self.thresholds, **model.thresholds}.items():
@@ -299,21 +337,88 @@ def _check_accuracy_units(name: str, text: Any, metric: str) -> None:
 
 
 def glob_matches(pattern: str, path: str) -> bool:
-    """Match a repo-relative path against a glob where `**` spans directories."""
-    regex = ""
+    """Match a repo-relative path against a glob where `**` spans directories.
+
+    A set-of-states simulation (no regex backtracking): time grows with pattern length times
+    path length, whatever the pattern (`**/**/**/…a` or `*a*a*a…b` cannot stall the gate)."""
+    check_glob(pattern)
+    tokens = _glob_tokens(pattern)
+    states = _closure({0}, tokens)
+    for char in path.removeprefix("./"):
+        states = _closure(_step(states, tokens, char), tokens)
+        if not states:
+            return False
+    return 2 * len(tokens) in states
+
+
+def check_glob(pattern: str) -> None:
+    """Refuse globs long or wild enough to make matching slow (raises ConfigError)."""
+    wildcards = len(
+        [t for t in _glob_tokens(pattern) if t in (_STAR, _ANY, _GLOBSTAR, _GLOBSTAR_DIR)]
+    )
+    if len(pattern) > MAX_GLOB_LENGTH or wildcards > MAX_GLOB_WILDCARDS:
+        raise ConfigError(
+            f"glob '{pattern[:60]}…' is too complex ({len(pattern)} characters, {wildcards} "
+            f"wildcards; at most {MAX_GLOB_LENGTH} and {MAX_GLOB_WILDCARDS}): simplify it"
+        )
+
+
+# Tokens: a literal character, or one of these. State 2*i is "before token i"; 2*i + 1 is
+# "inside token i" (only `**/`, which must end with a slash once it consumed anything).
+_STAR, _ANY, _GLOBSTAR, _GLOBSTAR_DIR = "*", "?", "**", "**/"
+
+
+@functools.lru_cache(maxsize=256)
+def _glob_tokens(pattern: str) -> tuple[str, ...]:
+    tokens: list[str] = []
     i = 0
     while i < len(pattern):
-        if pattern.startswith("**/", i):
-            regex, i = regex + "(?:.*/)?", i + 3
-        elif pattern.startswith("**", i):
-            regex, i = regex + ".*", i + 2
-        elif pattern[i] == "*":
-            regex, i = regex + "[^/]*", i + 1
-        elif pattern[i] == "?":
-            regex, i = regex + "[^/]", i + 1
+        for token in (_GLOBSTAR_DIR, _GLOBSTAR, _STAR, _ANY):
+            if pattern.startswith(token, i):
+                break
         else:
-            regex, i = regex + re.escape(pattern[i]), i + 1
-    return re.fullmatch(regex, path.removeprefix("./")) is not None
+            token = pattern[i]
+        tokens.append(token)
+        i += len(token)
+    return tuple(tokens)
+
+
+def _closure(states: set[int], tokens: tuple[str, ...]) -> set[int]:
+    """Add every state reachable without consuming a character."""
+    todo, seen = list(states), set(states)
+    while todo:
+        state = todo.pop()
+        if state % 2 or state // 2 >= len(tokens):
+            continue
+        index = state // 2
+        reachable = [2 * index + 2]  # every wildcard matches the empty string
+        if tokens[index] == _GLOBSTAR_DIR:
+            reachable.append(2 * index + 1)
+        elif tokens[index] not in (_STAR, _GLOBSTAR):
+            reachable = []
+        for nxt in reachable:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _step(states: set[int], tokens: tuple[str, ...], char: str) -> set[int]:
+    nxt: set[int] = set()
+    for state in states:
+        index = state // 2
+        if index >= len(tokens):
+            continue
+        token = tokens[index]
+        if state % 2:  # inside `**/`: anything, then a slash ends it
+            nxt.add(state)
+            if char == "/":
+                nxt.add(2 * index + 2)
+        elif token == _GLOBSTAR or (token == _STAR and char != "/"):
+            nxt.add(state)
+        elif (token == _ANY and char != "/") or token == char:
+            nxt.add(2 * index + 2)
+    return nxt
 
 
 # ---- loading and error translation ---------------------------------------------------------
@@ -326,26 +431,38 @@ def load_config(path: Path | None) -> tuple[Config, Path | None]:
     """
     if path is None:
         default = Path(DEFAULT_CONFIG_NAME)
-        if not default.is_file():
+        if not _is_file(default):
             return Config(), None
         path = default
-    if not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
+    return parse_config(_read_text(path, "config"), str(path)), path
+
+
+MAX_CONFIG_BYTES = 1024 * 1024  # a config or waivers file; YAML parsing is slow past this
+
+
+def _is_file(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.is_file()
+    except OSError:  # a name too long, a symlink loop
+        return False
+
+
+def _read_text(path: Path, what: str) -> str:
+    """A config or waivers file's text: a regular file, at most 1 MiB, UTF-8."""
+    if not _is_file(path):
+        raise ConfigError(f"{what} file not found: {path}")
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: the {what} file is over 1 MiB; is it the right file?")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
-    return parse_config(text, str(path)), path
+        raise ConfigError(f"{path}: cannot read the {what} file: {exc}") from None
 
 
 def parse_config(text: str, source: str) -> Config:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: the config is over 1 MiB; is it the right file?")
+    data = safe_yaml(text, source)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -354,6 +471,33 @@ def parse_config(text: str, source: str) -> Config:
         return Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"{source}: {describe_validation_error(exc)}") from None
+
+
+def safe_yaml(text: str, source: str) -> Any:
+    """`yaml.safe_load`, every failure (syntax, nesting too deep) a one-line ConfigError.
+    Deep `[[[…` nesting is refused before parsing: PyYAML's scanner is quadratic in it."""
+    if _flow_depth(text) > MAX_YAML_DEPTH:
+        raise ConfigError(f"{source}: the YAML nests too deeply; is it the right file?")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{source}: {where}invalid YAML: {problem}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: the YAML nests too deeply; is it the right file?") from None
+
+
+def _flow_depth(text: str) -> int:
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _location(loc: tuple[Any, ...]) -> str:
@@ -428,10 +572,9 @@ class WaiverEntry(_Strict):
 
 def parse_waivers(text: str, source: str) -> list[Waiver]:
     """A YAML list of waivers (or `{waivers: [...]}`); errors are one line naming the entry."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{source}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: the waivers file is over 1 MiB; is it the right file?")
+    data = safe_yaml(text, source)
     if isinstance(data, dict) and set(data) == {"waivers"}:
         data = data["waivers"]
     if data is None:
@@ -460,12 +603,6 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     """Waivers from `path`; without one, ./mlgate-waivers.yml when present, else none."""
     if path is None:
         path = Path(DEFAULT_WAIVERS_NAME)
-        if not path.is_file():
+        if not _is_file(path):
             return []
-    if not path.is_file():
-        raise ConfigError(f"waivers file not found: {path}")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the waivers file: {exc}") from None
-    return parse_waivers(text, str(path))
+    return parse_waivers(_read_text(path, "waivers"), str(path))

@@ -46,9 +46,13 @@ def file_sha256(path: Path) -> str:
 def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.0) -> EvalData:
     """Read an `.npz` of plain arrays (no pickles) and split off the labels."""
     shown = str(path)
-    if not path.is_file():
+    try:
+        size = path.stat().st_size if path.is_file() else -1
+    except OSError:  # a name too long, a symlink loop
+        size = -1
+    if size < 0:
         raise DataError(f"eval data not found: {shown}")
-    if path.stat().st_size > max_mb * _MB:
+    if size > max_mb * _MB:
         raise DataError(
             f"{shown} is over the {max_mb:.0f} MB eval-data limit; raise limits.data_size_mb"
         )
@@ -84,10 +88,30 @@ def load_eval_data(path: Path, labels_key: str = "labels", max_mb: float = 1024.
         ) from None
     if not arrays:
         raise DataError(f"{shown} holds no arrays; it needs one array per model input")
+    arrays = {name: _plain(array) for name, array in arrays.items()}
     labels = arrays.pop(labels_key, None)
-    return EvalData(
+    data = EvalData(
         path=path, display=shown, sha256=file_sha256(path), arrays=arrays, labels=labels
     )
+    check_not_empty(data)
+    return data
+
+
+def _plain(array: np.ndarray) -> np.ndarray:
+    """Native byte order and C order: big-endian or Fortran-ordered arrays are valid data,
+    and the runtime and the metrics get what they expect."""
+    if not array.dtype.isnative:
+        array = array.astype(array.dtype.newbyteorder("="))
+    return array if array.flags.c_contiguous else array.copy(order="C")
+
+
+def check_not_empty(data: EvalData) -> None:
+    """At least one example: zero rows would make every metric an empty mean."""
+    if example_count(data) == 0 or any(a.size == 0 for a in data.arrays.values()):
+        raise DataError(
+            f"{data.display} holds zero examples (an array with 0 rows or 0 elements); "
+            "save at least one example per input"
+        )
 
 
 def _check_members(path: Path, shown: str, max_mb: float) -> None:
@@ -102,10 +126,8 @@ def _check_members(path: Path, shown: str, max_mb: float) -> None:
                 "eval-data limit; raise limits.data_size_mb if intended"
             )
         for member in members:
-            if member.is_dir():
-                continue
             with archive.open(member) as handle:
-                if handle.read(6) != b"\x93NUMPY":
+                if not member.filename.endswith(".npy") or handle.read(6) != b"\x93NUMPY":
                     raise DataError(
                         f"{shown}: member '{member.filename}' is not a numpy array; an eval "
                         "file holds only arrays: write it with np.savez"

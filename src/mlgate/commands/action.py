@@ -26,7 +26,11 @@ from mlgate.github.publish import (
     PublishError,
 )
 from mlgate.progress import NoProgress, Progress
-from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
+from mlgate.render.environment import (
+    COMMENT_LIMIT,
+    render_comment_or_builtin,
+    render_run_comment,
+)
 from mlgate.results.schema import OnInconclusive, RunContextInfo, RunReport
 
 MARKER = "<!-- mlgate:comment v1 -->"
@@ -167,10 +171,10 @@ def report_everywhere(
     workspace = context.workspace.resolve()
     try:
         template = base_template(report, inputs.template, workspace, result.log)
-        body = render_run_comment(report, COMMENT_LIMIT, context.run_url, template)
-    except MlgateError as exc:  # a broken user template: the built-in one
+    except MlgateError as exc:  # unreadable at the base commit: the built-in one
         result.log.append(f"{exc}; using the built-in comment")
-        body = render_run_comment(report, COMMENT_LIMIT, context.run_url)
+        template = None
+    body = render_comment_or_builtin(report, COMMENT_LIMIT, context.run_url, template, result.log)
     (results_dir / "comment.md").write_text(body, encoding="utf-8")
     if files.summary is not None:
         runner.append_summary(files.summary, render_run_comment(report, runner.SUMMARY_LIMIT))

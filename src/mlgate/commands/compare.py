@@ -51,8 +51,8 @@ from mlgate.machine_memory import effective_memory_mb
 from mlgate.model import source
 from mlgate.model.load import LoadedModel, load_model
 from mlgate.model.profile import compute_info, compute_profile, profile_model
-from mlgate.model.safety import check_declared_memory, check_domains
-from mlgate.model.shapes import resolve_input_shapes
+from mlgate.model.safety import check_activation_memory, check_declared_memory, check_domains
+from mlgate.model.shapes import TensorShape, resolve_input_shapes
 from mlgate.model.source import ModelRef
 from mlgate.optimize.run import OptimizeJob, optimize_target
 from mlgate.progress import NoProgress, Progress
@@ -172,7 +172,12 @@ def model_info(
         model_config.eval.batch_size or 1,  # latency times one example per call by default
     )
     check_declared_memory(model.display, profile.weight_bytes, profile.inputs, shapes, memory_mb)
-    compute = compute_profile(model.proto, shapes, profile.weight_bytes, probe_shapes)
+    known = {t.name for t in model.proto.graph.initializer} | set(shapes)
+
+    def guard(tensors: dict[str, TensorShape]) -> None:
+        check_activation_memory(model.display, profile.weight_bytes, tensors, known, memory_mb)
+
+    compute = compute_profile(model.proto, shapes, profile.weight_bytes, probe_shapes, guard)
     info = ModelInfo(
         path=model.display,
         sha256=model.sha256,

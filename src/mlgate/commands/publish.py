@@ -24,7 +24,7 @@ from mlgate.errors import DataError
 from mlgate.github import runner
 from mlgate.github.context import RunContext
 from mlgate.github.publish import GitHubApi
-from mlgate.render.environment import COMMENT_LIMIT, render_run_comment
+from mlgate.render.environment import COMMENT_LIMIT, render_comment_or_builtin
 from mlgate.render.untrusted import literal
 from mlgate.results.limits import check_limits
 from mlgate.results.schema import RunReport
@@ -125,7 +125,7 @@ def publish(
     write_results(report, results_path)
     log: list[str] = []
     template = _trusted_template(inputs.template, workspace, log)
-    body = render_run_comment(report, COMMENT_LIMIT, details, template)
+    body = render_comment_or_builtin(report, COMMENT_LIMIT, details, template, log)
     if files.summary is not None:
         runner.append_summary(files.summary, body)
     published = publish_report(report, body, inputs, context, api, details)

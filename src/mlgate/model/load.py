@@ -92,8 +92,13 @@ def safe_external_path(folder: Path, location: str, display: str) -> Path:
         raise ModelError(
             f"{display}: external data path '{location}' leaves the model's folder; {hint}"
         )
-    root = folder.resolve()
-    target = (folder / location).resolve()
+    try:
+        root = folder.resolve()
+        target = (folder / location).resolve()
+    except (RuntimeError, OSError):  # RuntimeError: a symlink loop (Python < 3.13)
+        raise ModelError(
+            f"{display}: external data '{location}' is a symlink loop or cannot be resolved; {hint}"
+        ) from None
     if root != target and root not in target.parents:
         raise ModelError(
             f"{display}: external data '{location}' resolves outside the model's folder "
@@ -107,10 +112,10 @@ def _check_external_data(proto: onnx.ModelProto, path: Path, display: str) -> tu
     for location, offset, length in external_locations(proto):
         target = safe_external_path(path.parent, location, display)
         if target not in files:
-            if not target.is_file():
+            if not (_is_regular_file(target) and _is_regular_file(path.parent / location)):
                 raise ModelError(
-                    f"{display}: external data file '{location}' is missing; keep it beside the "
-                    "model (and fetch it if it is stored with Git LFS)"
+                    f"{display}: external data file '{location}' is missing (or a symlink loop); "
+                    "keep it beside the model (and fetch it if it is stored with Git LFS)"
                 )
             files[target] = target.stat().st_size
         end = offset + (length or 0)
@@ -120,6 +125,13 @@ def _check_external_data(proto: onnx.ModelProto, path: Path, display: str) -> tu
                 f"has {files[target]}); re-export the model"
             )
     return tuple(sorted(files))
+
+
+def _is_regular_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # ELOOP, ENAMETOOLONG, EACCES
+        return False
 
 
 def _sha256(paths: list[Path]) -> str:
@@ -132,11 +144,16 @@ def _sha256(paths: list[Path]) -> str:
 
 
 def _read_header(path: Path, display: str, max_bytes: int) -> int:
-    if not path.exists():
-        raise ModelError(f"model file not found: {display}")
-    if not path.is_file():
-        raise ModelError(f"{display} is not a file")
-    size = path.stat().st_size
+    try:
+        exists, regular = path.exists(), path.is_file()
+        size = path.stat().st_size if regular else 0
+    except OSError as exc:  # a symlink loop, a name too long, no permission
+        raise ModelError(f"{display} cannot be read: {exc.strerror or exc}") from None
+    if not exists:
+        why = " (a broken symlink or a symlink loop?)" if path.is_symlink() else ""
+        raise ModelError(f"model file not found: {display}{why}")
+    if not regular:
+        raise ModelError(f"{display} is not a regular file")
     if size == 0:
         raise ModelError(f"{display} is empty (0 bytes): not an ONNX model")
     if size > max_bytes:

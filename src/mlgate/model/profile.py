@@ -137,10 +137,14 @@ def compute_profile(
     input_shapes: dict[str, list[int]],
     weight_bytes: int,
     probe: ShapeProbe | None = None,
+    guard: Callable[[dict[str, TensorShape]], None] | None = None,
 ) -> ComputeProfile:
     """MACs, bytes moved and the energy proxy of one inference at `input_shapes`. Tensors
-    that shape inference cannot size are asked of `probe` (a run of the model), if given."""
+    that shape inference cannot size are asked of `probe` (a run of the model), if given,
+    after `guard` has seen the inferred shapes (and may refuse them)."""
     shapes, problem = infer_tensor_shapes(proto, input_shapes)
+    if guard is not None:
+        guard(shapes)
     unsized = _unsized(proto.graph, shapes)
     if unsized and probe is not None:
         found = probe(proto, input_shapes, unsized)

@@ -12,6 +12,7 @@ import onnx
 from mlgate.errors import ModelError
 from mlgate.model.load import iter_graphs
 from mlgate.model.profile import itemsize
+from mlgate.model.shapes import TensorShape
 from mlgate.results.schema import TensorSpec
 
 # Domains onnxruntime implements itself; anything else needs a custom-op library.
@@ -67,4 +68,37 @@ def check_declared_memory(
             f"{display} declares {total / _MB:,.0f} MB of weights and inputs (input "
             f"'{biggest[0]}' {list(biggest[1])}), over limits.memory_mb ({memory_mb:,} MB); "
             "set smaller shapes under `inputs:` or raise limits.memory_mb if intended"
+        )
+
+
+def _tensor_bytes(tensor: TensorShape) -> float:
+    count = float(np.prod(tensor.shape, dtype=np.float64)) if tensor.shape is not None else 0.0
+    return count * (itemsize(tensor.dtype) or 8)
+
+
+def check_activation_memory(
+    display: str,
+    weight_bytes: int,
+    shapes: Mapping[str, TensorShape],
+    skip: Iterable[str],
+    memory_mb: int,
+) -> None:
+    """Refuse a model one of whose computed tensors (at the inferred shapes) would not fit
+    `memory_mb` beside the weights: e.g. ConstantOfShape or Expand to a constant
+    [100000, 100000], or a Resize that scales up 1000x. `skip`: the weights and inputs,
+    counted by `check_declared_memory`. Unsized tensors are left to the child's limit."""
+    if memory_mb <= 0:
+        return
+    skipped = set(skip)
+    sized = [(name, t) for name, t in shapes.items() if name not in skipped and t.shape]
+    if not sized:
+        return
+    name, biggest = max(sized, key=lambda item: _tensor_bytes(item[1]))
+    need = _tensor_bytes(biggest)
+    if weight_bytes + need > memory_mb * _MB:
+        raise ModelError(
+            f"{display}: tensor '{name}' {list(biggest.shape or ())} would take "
+            f"{need / _MB:,.0f} MB at these input shapes, over limits.memory_mb "
+            f"({memory_mb:,} MB); set smaller shapes under `inputs:` or raise "
+            "limits.memory_mb if intended"
         )

@@ -19,6 +19,7 @@ from mlgate.render.efficiency_view import profile_view
 from mlgate.render.markdown import code_span, finalize, safe_url, truncate_markdown
 from mlgate.render.release_view import ReleaseView
 from mlgate.render.run_view import run_view
+from mlgate.render.sandbox import BudgetedSandbox, render_bounded
 from mlgate.render.untrusted import literal
 from mlgate.render.view import report_view
 from mlgate.results.schema import ProfileReport, Results, RunReport
@@ -53,11 +54,25 @@ def markdown_env() -> jinja2.Environment:
     return _add_filters(jinja2.Environment(**_markdown_options()))  # type: ignore[arg-type]
 
 
-def sandboxed_env(loader: jinja2.BaseLoader | None = None) -> jinja2.sandbox.SandboxedEnvironment:
-    """For a user's own template: no attribute tricks, same escaping."""
+def sandboxed_env(loader: jinja2.BaseLoader | None = None) -> BudgetedSandbox:
+    """For a user's own template: no attribute tricks, same escaping, bounded time, size
+    and recursion (`render.sandbox`)."""
     options = {**_markdown_options(), "loader": loader or _LOADER}
-    env = jinja2.sandbox.SandboxedEnvironment(**options)  # type: ignore[arg-type]
-    return _add_filters(env)  # type: ignore[return-value]
+    env = BudgetedSandbox(None, **options)
+    _add_filters(env)
+    env.guard_filters()
+    return env
+
+
+def _template_failure(exc: BaseException) -> str:
+    """What went wrong in a user's template, in one line."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"line {exc.lineno}: {exc.message}"
+    if isinstance(exc, RecursionError):
+        return "it nests or recurses too deeply"
+    if isinstance(exc, MemoryError):
+        return "it needs too much memory"
+    return str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
 
 
 def _text_finalize(value: object) -> object:
@@ -106,9 +121,9 @@ def render_run_comment(
     else:
         try:
             template = sandboxed_env().from_string(template_text)
-        except jinja2.TemplateSyntaxError as exc:
+        except Exception as exc:  # syntax, budget, recursion: a user's template, never a bug
             raise ConfigError(
-                f"comment template, line {exc.lineno}: {exc.message}; fix the template"
+                f"comment template: {_template_failure(exc)}; fix the template"
             ) from None
     view = run_view(report, details_url)
     note, link = _TRUNCATED, safe_url(view.details_url)
@@ -119,12 +134,28 @@ def render_run_comment(
         )
 
     def render(compact: bool) -> str:
-        try:
+        if template_text is None:
             return template.render(v=view, compact=compact)
-        except jinja2.TemplateError as exc:  # a user's template: undefined name, sandbox
-            raise ConfigError(f"comment template: {exc}; fix the template") from None
+        try:
+            return render_bounded(template, limit, v=view, compact=compact)
+        except Exception as exc:  # undefined name, sandbox, budget, any error it raises
+            raise ConfigError(
+                f"comment template: {_template_failure(exc)}; fix the template"
+            ) from None
 
     return _fit(render, limit, note)
+
+
+def render_comment_or_builtin(
+    report: RunReport, limit: int, details_url: str, template_text: str | None, log: list[str]
+) -> str:
+    """A user's template, or, if it fails in any way, the built-in comment and a note in
+    `log`: a broken template never costs the pull request its comment and outputs."""
+    try:
+        return render_run_comment(report, limit, details_url, template_text)
+    except ConfigError as exc:
+        log.append(f"{exc}; using the built-in comment")
+        return render_run_comment(report, limit, details_url)
 
 
 def render_run_summary(report: RunReport) -> str:
@@ -169,29 +200,32 @@ def _report_loader(user_templates: Mapping[str, str]) -> jinja2.BaseLoader:
     )
 
 
-def _render_report(
-    env: jinja2.sandbox.SandboxedEnvironment, name: str, compact: bool, view: ReleaseView
-) -> str:
+def _render_report(env: BudgetedSandbox, name: str, compact: bool, view: ReleaseView) -> str:
     try:
-        return env.get_template(name).render(v=view, compact=compact)
+        return render_bounded(
+            env.get_template(name), 10 * RELEASE_BODY_LIMIT, v=view, compact=compact
+        )
     except jinja2.TemplateSyntaxError as exc:
         raise ConfigError(
             f"report template {exc.name or name}, line {exc.lineno}: {exc.message}; fix the "
             "template"
         ) from None
-    except jinja2.TemplateError as exc:  # undefined name, sandbox refusal
-        raise ConfigError(f"report template {name}: {exc}; fix the template") from None
+    except Exception as exc:  # undefined name, sandbox refusal, budget, recursion
+        raise ConfigError(
+            f"report template {name}: {_template_failure(exc)}; fix the template"
+        ) from None
 
 
 def render_release_html(view: ReleaseView, user_templates: Mapping[str, str] | None = None) -> str:
     """The self-contained HTML report. Rendered sandboxed and HTML-escaped, whether the
     template is ours or the user's (`user_templates`: name -> source)."""
-    env = jinja2.sandbox.SandboxedEnvironment(
+    env = BudgetedSandbox(
         loader=_report_loader(user_templates or {}),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.guard_filters()
     return _render_report(env, "report.html.j2", False, view)
 
 
