@@ -57,5 +57,11 @@ def test_a_file_name_with_a_newline_is_still_read_at_its_revision(tmp_path):
     (repo / name).write_bytes(b"model bytes")
     run(repo, "add", "-A")
     run(repo, "commit", "-q", "-m", "two")
-    assert git.parse_rev_path(f"HEAD:{name}") == ("HEAD", name)
+    assert git.parse_model_ref(f"HEAD:{name}", repo) == git.GitPath("HEAD", name)
     assert git.show_file("HEAD", name, repo) == b"model bytes"
+
+
+def test_a_model_argument_too_long_for_the_file_system_is_one_line_not_a_crash(tmp_path):
+    repo = _repo(tmp_path)
+    with pytest.raises(git.GitError, match="revision"):
+        git.parse_model_ref("x" * 5000 + ":models/a.onnx", repo)

@@ -75,6 +75,14 @@ def repo_path(path: str) -> str:
     return normal
 
 
+def _exists(spec: str) -> bool:
+    """Whether a local path exists; a name the file system refuses (too long) does not."""
+    try:
+        return Path(spec).exists()
+    except OSError:
+        return False
+
+
 def parse_model_ref(spec: str, cwd: Path | None = None) -> GitPath | None:
     """`main:models/a.onnx` -> GitPath (the path relative to the current folder, as typed);
     a plain path -> None. `REV:path` is a git reference whenever REV names a commit, even
@@ -91,7 +99,7 @@ def parse_model_ref(spec: str, cwd: Path | None = None) -> GitPath | None:
         return None
     rev, path = match["rev"], match["path"]
     if not has_commit(rev, cwd):
-        if Path(spec).exists():
+        if _exists(spec):
             return None
         raise GitError(_unknown_revision(rev))
     prefix = run_git("rev-parse", "--show-prefix", cwd=cwd).decode("utf-8", "surrogateescape")
