@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 from scipy import stats as scipy_stats
 
+from mlgate.compare.compare import target_verdict
 from mlgate.compare.metrics import METRICS, MetricSpec
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
@@ -188,5 +189,4 @@ def compare_benchmarks(
             not_gated=reason, method="sampled", source="pytest-benchmark",
         )  # fmt: skip
         metrics.append(judge(obs, threshold, 1.0 - confidence))
-    verdict = "fail" if any(m.verdict == "fail" for m in metrics) else "pass"
-    return TargetResult(TARGET_NAME, [], 0, verdict, metrics, notes=notes)  # type: ignore[arg-type]
+    return TargetResult(TARGET_NAME, [], 0, target_verdict(metrics), metrics, notes=notes)
