@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from mlgate.compare.accuracy_stats import paired_change
-from mlgate.compare.compare import Measured, MeasuredEnergy, evaluate_target, target_verdict
+from mlgate.compare.compare import (
+    Measured,
+    MeasuredEnergy,
+    StaticCost,
+    evaluate_target,
+    target_verdict,
+)
 from mlgate.compare.metrics import METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
@@ -73,3 +79,18 @@ def test_a_crashed_third_party_pass_is_one_line_of_reason():
     )
     assert "\n" not in line
     assert short_reason("skipped", "fp16: no float weights") == "fp16: no float weights"
+
+
+def test_an_energy_proxy_with_uncounted_ops_on_a_side_is_shown_not_gated():
+    # a random forest (tree ops, uncounted) replaced by a logistic regression (counted
+    # MatMul): both proxies are lower bounds by different amounts, so no ratio is gated
+    static = StaticCost(macs=(0, 120), energy_proxy=(1e-9, 5e-9), proxy_version="v1",
+                        uncounted=(3, 0))  # fmt: skip
+    result = evaluate_target(
+        "cpu", ["CPU"], 1, Measured(size=(1, 1), params=(1, 1), static=static),
+        {"energy_proxy": parse_threshold("+5%")},
+    )  # fmt: skip
+    row = next(m for m in result.metrics if m.name == "energy_proxy")
+    assert row.verdict == "skipped"
+    assert "lower bound" in row.note
+    assert result.verdict == "pass"

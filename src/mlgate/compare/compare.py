@@ -192,15 +192,19 @@ def _static_observations(m: Measured) -> list[Observation]:
     s = m.static
     uncounted = ""
     if any(s.uncounted):
-        uncounted = f"uncounted ops (base/head): {s.uncounted[0]}/{s.uncounted[1]}"
+        # a lower bound on each side, by different amounts: their ratio says nothing
+        uncounted = (
+            f"ops the proxy cannot count (base/head: {s.uncounted[0]}/{s.uncounted[1]}), so "
+            "each side is a lower bound"
+        )
     return [
-        Observation(METRICS["macs"], s.macs[0], s.macs[1], method="static", note=uncounted),
+        Observation(METRICS["macs"], s.macs[0], s.macs[1], method="static", not_gated=uncounted),
         Observation(
             METRICS["energy_proxy"],
             s.energy_proxy[0],
             s.energy_proxy[1],
             method="static",
-            note=uncounted,
+            not_gated=uncounted,
             source=f"proxy: {s.proxy_version}",
         ),
     ]

@@ -100,8 +100,6 @@ def _floor_text(obs: Observation) -> str:
 
 def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tuple[Verdict, str]:
     est = obs.estimate
-    if obs.not_gated:
-        return "skipped", f"shown, not gated: {obs.not_gated}"
     if obs.undecided:
         return "inconclusive", f"not decided: {obs.undecided}"
     if est is None:
@@ -173,7 +171,9 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
     change = est.change if est is not None else _relative(obs.base, obs.head)
     delta = None if obs.base is None or obs.head is None else obs.head - obs.base
     if threshold is None:
-        verdict, note = "skipped", "not gated"
+        verdict, note = "skipped", "not gated" + (f": {obs.not_gated}" if obs.not_gated else "")
+    elif obs.not_gated:
+        verdict, note = "skipped", f"shown, not gated: {obs.not_gated}"
     elif threshold.kind == "bound":
         verdict, note = _judge_bound(obs, threshold)
     elif obs.paired is not None:
