@@ -125,8 +125,10 @@ CASES = [
     Case(
         "digits-mlp-int8-labelled",
         "int8",
-        "not-fail",
-        "digits MLP, quantize_dynamic: same accuracy; labels, 600 examples",
+        "fail",
+        "digits MLP, quantize_dynamic: same accuracy, but ~17% slower per call at one example "
+        "(activation quantization costs more than it saves on a 64-wide input; measured x1.17 "
+        "on AMD EPYC); labels, 600 examples",
         tabular_int8_case("digits", 600, _mlp()),
     ),
     Case(
