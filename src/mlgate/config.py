@@ -122,9 +122,10 @@ class LatencyConfig(_Strict):
     min_segments: Annotated[int, Field(ge=2, le=10_000)] = Field(
         8, description="fresh session pairs to measure before sampling may stop"
     )
-    max_budget_seconds: Annotated[float, Field(gt=0, le=3600)] = Field(
-        90.0,
-        description="the most a slow model's budget is raised to, from its measured cost, so "
+    max_budget_seconds: Annotated[float, Field(gt=0, le=3600)] | None = Field(
+        None,
+        description="the most a slow or undecided run samples for (default: 3 x "
+        "budget_seconds, so 90 s); the budget is raised from the model's measured cost so "
         "that the default thresholds can be decided (an explicit --budget-seconds is a cap)",
     )
     min_blocks: Annotated[int, Field(ge=1, le=1000)] = Field(

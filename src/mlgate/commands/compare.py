@@ -260,7 +260,7 @@ def _latency_settings(
     that every gated percentile gets the calls it needs (an explicit budget is a cap)."""
     latency = config.latency
     budget = options.budget_seconds or latency.budget_seconds
-    cap = options.budget_seconds or max(latency.max_budget_seconds, budget)
+    cap = options.budget_seconds or max(latency.max_budget_seconds or 3 * budget, budget)
     return LatencySettings(
         budget_seconds=budget,
         min_seconds=min(latency.min_seconds, budget),
