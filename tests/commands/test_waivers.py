@@ -52,7 +52,8 @@ def test_a_waiver_holds_until_its_expiry_date_and_not_after(tmp_path, capsys, mo
     assert doc["targets"][0]["verdict"] == "pass"
     assert code == 0
     assert "🟡 waived" in comment
-    assert "waived: model size (waived until 2027-01-31" in comment
+    assert "; waived: " in comment
+    assert "model size (waived until 2027-01-31" in comment
 
     code, doc, comment = gate(capsys, tmp_path, base, head, "2027-02-01")
     size = next(m for m in doc["targets"][0]["metrics"] if m["name"] == "size")
