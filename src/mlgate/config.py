@@ -106,8 +106,16 @@ OnInconclusive = Literal["pass", "neutral", "fail"]
 
 class OptimizeConfig(_Strict):
     enabled: bool = Field(True, description="search for a faster variant of each head model")
-    budget_seconds: Annotated[float, Field(gt=0)] = Field(
-        300.0, description="time for the whole search, per model and target"
+    budget_seconds: Annotated[float, Field(ge=0)] | None = Field(
+        None,
+        description="time for the whole search, per model and target; null (default): what "
+        "is left of `bill_seconds` after measuring, at least `min_budget_seconds`; 0: off",
+    )
+    bill_seconds: Annotated[float, Field(gt=0)] = Field(
+        180.0, description="what one model on one target may cost, search included (default)"
+    )
+    min_budget_seconds: Annotated[float, Field(gt=0)] = Field(
+        20.0, description="the search's floor when measuring took most of the bill"
     )
     build_timeout_seconds: Annotated[float, Field(gt=0)] = Field(
         120.0, description="one variant's passes; a build still running is stopped"
@@ -137,6 +145,13 @@ class OptimizeConfig(_Strict):
     drift: Literal["warn", "fail", "off"] = Field(
         "warn", description="a head that loses a fusion or placement the base had"
     )
+
+    def search_seconds(self, spent: float = 0.0) -> float:
+        """The search's budget once measuring this model on this target took `spent`
+        seconds: the configured one, else what is left of the bill (at least the floor)."""
+        if self.budget_seconds is not None:
+            return self.budget_seconds
+        return max(self.min_budget_seconds, self.bill_seconds - spent)
 
 
 class EnergyConfig(_Strict):

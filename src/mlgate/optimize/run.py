@@ -43,7 +43,7 @@ def budget_from(config: OptimizeConfig, metric: str) -> Budget:
 
 def settings_from(config: OptimizeConfig) -> SearchSettings:
     return SearchSettings(
-        budget_seconds=config.budget_seconds,
+        budget_seconds=config.search_seconds(),
         build_timeout_seconds=config.build_timeout_seconds,
         screen_seconds=config.screen_seconds,
         final_seconds=config.final_seconds,
@@ -75,7 +75,11 @@ def _feeds(model: LoadedModel, job: OptimizeJob) -> dict[str, np.ndarray]:
 
 
 def optimize_target(job: OptimizeJob) -> OptimizationInfo:
-    outcome = run_search(job)
+    return finish_target(job, run_search(job))
+
+
+def finish_target(job: OptimizeJob, outcome: SearchOutcome) -> OptimizationInfo:
+    """A search's outcome (just run, or reused from the cache) with optimization drift."""
     notes = list(outcome.notes)
     drift = None
     if job.base is not None and job.config.drift != "off":
@@ -97,7 +101,7 @@ def optimize_target(job: OptimizeJob) -> OptimizationInfo:
         variants=outcome.variants,
         recommended=outcome.recommended,
         seconds=outcome.seconds,
-        budget_seconds=job.config.budget_seconds,
+        budget_seconds=job.config.search_seconds(),
         fidelity_rule=budget_from(job.config, job.metric).describe(),
         not_tried=outcome.not_tried,
         notes=notes,
