@@ -28,6 +28,7 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     # The variant search takes minutes by design; tests about it turn it back on.
     monkeypatch.setenv("MLGATE_OPTIMIZE", "0")
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path / "mlgate-cache"))
     monkeypatch.chdir(tmp_path)
 
 

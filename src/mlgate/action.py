@@ -89,6 +89,12 @@ def _search_budget(env: Mapping[str, str]) -> float | None:
     return value
 
 
+def _cache_dir(env: Mapping[str, str]) -> str:
+    """`cache_dir`: a workspace-relative folder; `off`: no search cache ("")."""
+    value = runner.input_value(env, "cache_dir", ".mlgate-cache")
+    return "" if value.lower() == "off" else value
+
+
 def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     return ActionInputs(
         mode=_choice(env, "mode", "gate"),  # type: ignore[arg-type]
@@ -107,7 +113,7 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         budget_seconds=_budget(env),
         on_inconclusive=_choice(env, "on_inconclusive", "") or None,  # type: ignore[arg-type]
         search_budget=_search_budget(env),
-        cache_dir=runner.input_value(env, "cache_dir", ".mlgate-cache"),
+        cache_dir=_cache_dir(env),
         log_level=_choice(env, "log_level", "normal"),  # type: ignore[arg-type]
     )
 

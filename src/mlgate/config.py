@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -478,3 +479,12 @@ def load_waivers(path: Path | None) -> list[Waiver]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the waivers file: {exc}") from None
     return parse_waivers(text, str(path))
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A config already read (the Action reads the base commit's), and where it came from."""
+
+    config: Config
+    data_root: Path  # relative eval-data paths start here
+    path: str | None = None  # the config file, for the rerun command

@@ -17,7 +17,6 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from mlgate import git
-from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare, target_seconds
 from mlgate.commands.history import git_reader, history_ref
 from mlgate.compare.compare import fails_check, run_verdict
 from mlgate.compare.waivers import Waiver
@@ -25,6 +24,7 @@ from mlgate.config import (
     DEFAULT_CONFIG_NAME,
     DEFAULT_WAIVERS_NAME,
     Config,
+    LoadedConfig,
     glob_matches,
     parse_config,
     parse_waivers,
@@ -202,6 +202,9 @@ class _Run:
         progress: Progress,
         place: tuple[str, int] = ("", 0),  # the model's label in the log, models after it
     ) -> None:
+        # Imported here: `mlgate plan` uses this module and must not load a model runtime.
+        from mlgate.commands.compare import CompareOptions, run_compare, target_seconds
+
         options = self.options
         base_path = change.base_path or change.path
         compare_options = CompareOptions(

@@ -39,6 +39,7 @@ from mlgate.compare.waivers import Waiver, apply_waivers
 from mlgate.config import (
     DEFAULT_WAIVERS_NAME,
     Config,
+    LoadedConfig,
     ModelConfig,
     TargetConfig,
     check_threshold,
@@ -89,13 +90,6 @@ class CompareOptions:
     waivers_path: Path | None = None  # default: mlgate-waivers.yml beside the config, if any
     waivers: tuple[Waiver, ...] | None = None  # already read (the Action reads the base's)
     today: datetime.date | None = None  # for waiver expiry (default: today, UTC)
-
-
-@dataclass(frozen=True)
-class LoadedConfig:
-    config: Config
-    data_root: Path  # relative eval-data paths start here
-    path: str | None = None  # the config file, for the rerun command
 
 
 @dataclass(frozen=True)
