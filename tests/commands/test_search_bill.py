@@ -125,7 +125,7 @@ def _job(model: str = "head.onnx", threads: int = 1) -> OptimizeJob:
 def test_a_search_is_reused_from_the_cache_on_a_rerun(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     lines: list[str] = []
-    first = variant_search.optimize_head(_job(), 4.0, cache, LogProgress(lines.append))
+    first = variant_search.optimize_head(_job(), lambda: 4.0, cache, LogProgress(lines.append))
     records = list((cache / "search").glob("*.json"))
     assert len(records) == 1
     assert first.variants  # it searched
@@ -136,7 +136,7 @@ def test_a_search_is_reused_from_the_cache_on_a_rerun(tmp_path, monkeypatch):
         raise AssertionError("the cached search should have been reused")
 
     monkeypatch.setattr(variant_search, "run_search", no_search)
-    again = variant_search.optimize_head(_job(), 4.0, cache, LogProgress(lines.append))
+    again = variant_search.optimize_head(_job(), lambda: 4.0, cache, LogProgress(lines.append))
     assert [v.name for v in again.variants] == [v.name for v in first.variants]
     assert again.recommended == first.recommended
     reused = [n for n in again.notes if "reused from cache" in n]

@@ -373,13 +373,13 @@ def _measure_target(
     for note in result.notes:
         progress.note(note)
     if search_wanted(plan.config, options):
-        info = _search(plan, target, options, progress, time.monotonic() - started)
+        info = _search(plan, target, options, progress, started)
         result = apply_optimization(result, info, plan.config.optimize.drift)
     return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
 
 
 def _search(
-    plan: _Plan, target: Target, options: CompareOptions, progress: Progress, spent: float
+    plan: _Plan, target: Target, options: CompareOptions, progress: Progress, started: float
 ) -> OptimizationInfo:
     """The variant search for the head model, with what is left of this target's bill."""
     eval_config = plan.model.eval
@@ -394,8 +394,11 @@ def _search(
         input_shapes=dict(plan.model.inputs),
         config=plan.config.optimize,
     )
-    budget = search_budget(plan.config, options, spent)
     bill = _bill(plan.config, options)
+
+    def budget() -> float:
+        return search_budget(plan.config, options, time.monotonic() - started)
+
     return optimize_head(job, budget, options.cache_dir, progress, bill)
 
 

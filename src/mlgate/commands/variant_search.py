@@ -4,11 +4,12 @@ in (and reused from) the search cache. Orchestration only."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from mlgate import __version__
 from mlgate.bench.environment import provenance
-from mlgate.optimize.run import OptimizeJob, finish_target, run_search
+from mlgate.optimize.run import Drift, OptimizeJob, drift_of, finish_target, run_search
 from mlgate.optimize.search import SearchOutcome
 from mlgate.progress import Progress
 from mlgate.results import search_cache
@@ -71,31 +72,35 @@ def skipped_note(not_tried: list[str], budget: float, bill: float | None) -> str
 
 def optimize_head(
     job: OptimizeJob,
-    budget: float,
+    budget: Callable[[], float],
     cache_dir: Path | None,
     progress: Progress,
     bill: float | None = None,
 ) -> OptimizationInfo:
-    """Search for a faster head variant within `budget` seconds, or reuse the cached result
-    of the same search (same model bytes, machine, runtimes and settings); `bill` is the
-    per-model-and-target bill the budget came from (None: set explicitly)."""
-    job = dataclasses.replace(job, config=job.config.model_copy(update={"budget_seconds": budget}))
+    """Measure optimization drift, then search for a faster head variant within `budget()`
+    seconds (asked after drift, so that it can be what is left of the bill), or reuse the
+    cached result of the same search (same model bytes, machine, runtimes and settings);
+    `bill` is the per-model-and-target bill the budget comes from (None: set explicitly)."""
+    name = job.target.name
+    drift: Drift = (None, [])
+    if job.base is not None and job.config.drift != "off":
+        with progress.step(f"{name}: optimization drift"):
+            drift = drift_of(job)
     key = search_key(job)
     cached = search_cache.load(cache_dir, key)
-    name = job.target.name
     if cached is not None:
-        with progress.step(f"{name}: optimization drift (search reused from cache)"):
-            info = finish_target(job, _reused(cached))
+        progress.note(cached.note())
+        info = finish_target(job, _reused(cached), drift)
         return dataclasses.replace(info, budget_seconds=cached.info.budget_seconds)
-    with progress.step(f"{name}: searching for a faster variant", expect_seconds=budget):
+    seconds = budget()
+    job = dataclasses.replace(job, config=job.config.model_copy(update={"budget_seconds": seconds}))
+    with progress.step(f"{name}: searching for a faster variant", expect_seconds=seconds):
         outcome = run_search(job)
-    note = skipped_note(outcome.not_tried, budget, bill)
+    note = skipped_note(outcome.not_tried, seconds, bill)
     if note is not None:
         outcome.notes.append(note)
-    with progress.step(f"{name}: optimization drift"):
-        info = finish_target(job, outcome)
-    searched = dataclasses.replace(info, notes=list(outcome.notes), drift=None)
-    search_cache.save(cache_dir, key, searched, provenance().cpu_model)
     for line in outcome.notes:
         progress.note(line)
-    return info
+    searched = finish_target(job, outcome, (None, []))
+    search_cache.save(cache_dir, key, searched, provenance().cpu_model)
+    return finish_target(job, outcome, drift)
