@@ -123,6 +123,33 @@ def test_quiet_prints_no_progress_and_verbose_prints_notes():
     assert (plain.verbose, plain.github) == (False, False)
 
 
+def test_the_environment_sets_the_default_level_and_the_flags_win():
+    assert isinstance(make_progress(_args(), {"MLGATE_LOG_LEVEL": "quiet"}), NoProgress)
+    loud = make_progress(_args("--verbose"), {"MLGATE_LOG_LEVEL": "quiet"})
+    assert isinstance(loud, LogProgress)
+    assert loud.verbose
+    assert make_progress(_args(), {"MLGATE_LOG_LEVEL": "verbose"}).verbose  # type: ignore[attr-defined]
+
+
+def test_check_logs_each_phase_on_stderr_when_not_a_terminal(tmp_path, monkeypatch, capsys):
+    from tests.commands.test_matrix import make_repo
+
+    monkeypatch.chdir(make_repo(tmp_path, allow_missing=True))
+    monkeypatch.setenv("MLGATE_LOG_LEVEL", "normal")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    from mlgate.cli import main
+
+    code = main(["check", "--base", "main", "--target", "cpu-a", "--no-memory", "--no-optimize"])
+    assert code == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "::group::finding changed models"
+    assert "::group::[1/1 models] models/digits.onnx" in err
+    phases = [line for line in err if line.startswith("[1/1 models] models/digits.onnx · ")]
+    assert any("· cpu-a · interleaved A/B latency … " in line for line in phases), err
+    assert all(" s" in line.rsplit("…", 1)[1] for line in phases)
+    assert err[-1] == "::endgroup::"
+
+
 def test_quiet_and_verbose_are_exclusive(capsys):
     from mlgate.cli import main
 

@@ -67,9 +67,11 @@ def _stderr_line(line: str) -> None:
 
 def make_progress(args: argparse.Namespace, env: Mapping[str, str]) -> Progress:
     """Nothing with --quiet; the live display on a terminal; else one line per step on
-    stderr (a CI log), grouped per model on GitHub Actions."""
-    verbose = bool(getattr(args, "verbose", False))
-    if getattr(args, "quiet", False):
+    stderr (a CI log), grouped per model on GitHub Actions. `MLGATE_LOG_LEVEL` (quiet,
+    normal, verbose) sets the default; --quiet and --verbose win over it."""
+    level = env.get("MLGATE_LOG_LEVEL", "normal").strip().lower()  # the default, for CI
+    verbose = bool(getattr(args, "verbose", False)) or level == "verbose"
+    if getattr(args, "quiet", False) or (level == "quiet" and not verbose):
         return NoProgress()
     if sys.stderr.isatty():
         return _TerminalProgress(verbose)
