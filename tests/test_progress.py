@@ -166,3 +166,16 @@ def test_measuring_commands_take_quiet_verbose_and_search_budget(command):
 def test_optimize_takes_quiet_and_search_budget():
     args = build_parser().parse_args(["optimize", "m.onnx", "--quiet", "--search-budget", "30"])
     assert (args.quiet, args.budget_seconds) == (True, 30.0)
+
+
+def test_the_action_logs_by_its_log_level_input():
+    from mlgate.action import _progress, read_inputs
+
+    env = {"GITHUB_ACTIONS": "true"}
+    assert isinstance(_progress(read_inputs({"INPUT_LOG_LEVEL": "quiet"}), env), NoProgress)
+    verbose = _progress(read_inputs({"INPUT_LOG_LEVEL": "verbose"}), env)
+    assert isinstance(verbose, LogProgress)
+    assert (verbose.verbose, verbose.github) == (True, True)
+    normal = _progress(read_inputs({}), env)
+    assert isinstance(normal, LogProgress)
+    assert normal.verbose is False
