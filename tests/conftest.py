@@ -28,6 +28,9 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
     # The variant search takes minutes by design; tests about it turn it back on.
     monkeypatch.setenv("MLGATE_OPTIMIZE", "0")
+    monkeypatch.setenv("MLGATE_CACHE_DIR", str(tmp_path / "mlgate-cache"))
+    # Tests read stderr as one error line; progress lines are tested on their own.
+    monkeypatch.setenv("MLGATE_LOG_LEVEL", "quiet")
     monkeypatch.chdir(tmp_path)
 
 

@@ -20,6 +20,7 @@ from mlgate.github import runner
 from mlgate.github.context import RunContext, read_context
 from mlgate.github.publish import GitHubApi
 from mlgate.github.retry import RetryPolicy
+from mlgate.progress import LogProgress, NoProgress, Progress
 from mlgate.render.untrusted import neutralise_commands
 
 _ONE_DAY = 86_400.0  # the largest budget, timeout or wait a number input accepts
@@ -28,6 +29,7 @@ _CHOICES = {
     "comment_mode": ("changes", "always", "off"),
     "fail_on": ("regression", "error", "never"),
     "on_inconclusive": ("", "pass", "neutral", "fail"),
+    "log_level": ("quiet", "normal", "verbose"),
 }
 
 
@@ -100,6 +102,28 @@ def _globs(env: Mapping[str, str]) -> tuple[str, ...]:
     return globs
 
 
+def _search_budget(env: Mapping[str, str]) -> float | None:
+    """`search_budget_seconds`: empty for the default (what is left of the bill), 0: off."""
+    text = runner.input_value(env, "search_budget_seconds")
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise ConfigError(
+            f"input search_budget_seconds: '{text}' is not a number of seconds (0: off)"
+        ) from None
+    if not 0 <= value <= 86_400:
+        raise ConfigError("input search_budget_seconds: must be between 0 (off) and 86400")
+    return value
+
+
+def _cache_dir(env: Mapping[str, str]) -> str:
+    """`cache_dir`: a workspace-relative folder; `off`: no search cache ("")."""
+    value = runner.input_value(env, "cache_dir", ".mlgate-cache")
+    return "" if value.lower() == "off" else value
+
+
 def read_inputs(env: Mapping[str, str]) -> ActionInputs:
     return ActionInputs(
         mode=_choice(env, "mode", "gate"),  # type: ignore[arg-type]
@@ -117,6 +141,9 @@ def read_inputs(env: Mapping[str, str]) -> ActionInputs:
         artifact_name=runner.input_value(env, "artifact_name", "mlgate-results"),
         budget_seconds=_budget(env),
         on_inconclusive=_choice(env, "on_inconclusive", "") or None,  # type: ignore[arg-type]
+        search_budget=_search_budget(env),
+        cache_dir=_cache_dir(env),
+        log_level=_choice(env, "log_level", "normal"),  # type: ignore[arg-type]
     )
 
 
@@ -186,7 +213,20 @@ def _mode(inputs: ActionInputs, context: RunContext, env: Mapping[str, str]) -> 
         return merge(inputs, context, _files(env), api_factory(env))
     from mlgate.commands.action import gate
 
-    return gate(inputs, context, _files(env), api_factory(env))
+    return gate(inputs, context, _files(env), api_factory(env), _progress(inputs, env))
+
+
+def _stderr_line(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def _progress(inputs: ActionInputs, env: Mapping[str, str]) -> Progress:
+    """One line per model, target and phase on stderr, folded per model on GitHub."""
+    if inputs.log_level == "quiet":
+        return NoProgress()
+    github = env.get("GITHUB_ACTIONS") == "true"
+    return LogProgress(_stderr_line, github=github, verbose=inputs.log_level == "verbose")
 
 
 def _print_outcome(outcome: ActionOutcome) -> None:

@@ -8,12 +8,14 @@ import datetime
 import math
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import MlgateError
-from mlgate.render.untrusted import literal, neutralise_commands
+from mlgate.progress import LogProgress, NoProgress, Progress, Tracker, log_line
+from mlgate.render.untrusted import neutralise_commands
 
 
 class UsageError(MlgateError):
@@ -32,26 +34,86 @@ class _Parser(argparse.ArgumentParser):
 
 
 class _TerminalProgress:
-    """A transient spinner on stderr when it is a terminal; silent otherwise."""
+    """A transient spinner on stderr (a terminal): the open steps, then a dim line with
+    the elapsed time and what is left when each ends; notes with --verbose."""
 
-    def __init__(self) -> None:
-        self._console = None
-        if sys.stderr.isatty():
-            from rich.console import Console
+    def __init__(self, verbose: bool = False) -> None:
+        from rich.console import Console
 
-            self._console = Console(stderr=True)
+        self._console = Console(stderr=True)
+        self._tracker = Tracker()
+        self._verbose = verbose
 
     @contextlib.contextmanager
-    def step(self, text: str) -> Iterator[None]:
-        if self._console is None:
-            yield
-            return
+    def _step(self, text: str, expect: float, then: float) -> Iterator[None]:
         from rich.markup import escape
 
-        shown = escape(literal(text))  # a file name is not markup, nor a terminal escape
-        with self._console.status(shown):
-            yield
-        self._console.print(f"[dim]✓ {shown}[/dim]")
+        self._tracker.start(text, expect, then)
+        try:
+            with self._console.status(escape(log_line(self._tracker.path()))):
+                yield
+        finally:
+            done = self._tracker.done_line(*self._tracker.finish())
+            self._console.print(f"[dim]✓ {escape(log_line(done))}[/dim]")
+
+    def step(
+        self, text: str, expect_seconds: float = 0.0, then_seconds: float = 0.0
+    ) -> AbstractContextManager[object]:
+        return self._step(text, expect_seconds, then_seconds)
+
+    def note(self, text: str) -> None:
+        if self._verbose:
+            from rich.markup import escape
+
+            self._console.print(f"[dim]  note: {escape(log_line(text))}[/dim]")
+
+
+def _stderr_line(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+def make_progress(args: argparse.Namespace, env: Mapping[str, str]) -> Progress:
+    """Nothing with --quiet; the live display on a terminal; else one line per step on
+    stderr (a CI log), grouped per model on GitHub Actions. `MLGATE_LOG_LEVEL` (quiet,
+    normal, verbose) sets the default; --quiet and --verbose win over it."""
+    level = env.get("MLGATE_LOG_LEVEL", "normal").strip().lower()  # the default, for CI
+    verbose = bool(getattr(args, "verbose", False)) or level == "verbose"
+    if getattr(args, "quiet", False) or (level == "quiet" and not verbose):
+        return NoProgress()
+    if sys.stderr.isatty():
+        return _TerminalProgress(verbose)
+    return LogProgress(_stderr_line, github=env.get("GITHUB_ACTIONS") == "true", verbose=verbose)
+
+
+def _seconds_or_off(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 <= value <= 86_400:
+        raise argparse.ArgumentTypeError(f"'{text}' must be between 0 (off) and 86400 seconds")
+    return value
+
+
+def _add_log_arguments(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument(
+        "--quiet", action="store_true", help="print nothing but errors and the final summary"
+    )
+    loudness.add_argument(
+        "--verbose", action="store_true", help="also print the notes of each step"
+    )
+
+
+def _add_search_budget(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--search-budget",
+        type=_seconds_or_off,
+        metavar="SECONDS",
+        help="time for the variant search per model and target (0: off; default: what is "
+        "left of a 180 s bill after measuring)",
+    )
 
 
 def _threshold(text: str) -> tuple[str, str]:
@@ -161,6 +223,8 @@ def _add_check_arguments(parser: argparse.ArgumentParser, many_targets: bool = T
     parser.add_argument(
         "--no-optimize", action="store_true", help="skip the search for a faster variant"
     )
+    _add_search_budget(parser)
+    _add_log_arguments(parser)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,6 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp.add_argument(
         "--no-optimize", action="store_true", help="skip the search for a faster variant"
     )
+    _add_search_budget(cmp)
+    _add_log_arguments(cmp)
 
     chk = sub.add_parser(
         "check", help="gate every ONNX model that changed between two git revisions"
@@ -321,8 +387,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     opt.add_argument("--json", dest="json_out", type=Path, help="write the search JSON here")
     opt.add_argument(
-        "--budget-seconds", type=_positive_float, help="time for the search (default 300)"
+        "--budget-seconds",
+        "--search-budget",
+        type=_positive_float,
+        help="time for the search (default: optimize.budget_seconds, else 180 s)",
     )
+    _add_log_arguments(opt)
 
     exp = sub.add_parser("export", help="results in other tools' formats (dashboards, CSV)")
     exp.add_argument("results", nargs="+", type=Path, help="results or run.json files")
@@ -386,8 +456,14 @@ def _print_outcome(text: str, written: Sequence[Path]) -> None:
         _out(f"wrote {path}\n")
 
 
+def _cache_dir() -> Path | None:
+    from mlgate.results.search_cache import default_dir
+
+    return default_dir(os.environ)
+
+
 def _run(args: argparse.Namespace) -> int:
-    progress = _TerminalProgress()
+    progress = make_progress(args, os.environ)
     if args.command == "compare":
         from mlgate.commands.compare import CompareOptions, compare
 
@@ -404,6 +480,8 @@ def _run(args: argparse.Namespace) -> int:
                 budget_seconds=args.budget_seconds,
                 measure_memory=not args.no_memory,
                 optimize=not args.no_optimize,
+                search_budget=args.search_budget,
+                cache_dir=_cache_dir(),
                 pytest_benchmark=tuple(args.pytest_benchmark) if args.pytest_benchmark else None,
                 waivers_path=args.waivers,
                 today=args.today,
@@ -532,7 +610,7 @@ def _run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
+def _check(args: argparse.Namespace, progress: Progress) -> int:
     from mlgate.commands.check import CheckOptions, check
     from mlgate.commands.matrix import bench
     from mlgate.render.environment import render_run_comment, render_run_summary
@@ -549,6 +627,8 @@ def _check(args: argparse.Namespace, progress: _TerminalProgress) -> int:
         budget_seconds=args.budget_seconds,
         measure_memory=not args.no_memory,
         optimize=not args.no_optimize,
+        search_budget=args.search_budget,
+        cache_dir=_cache_dir(),
     )
     if args.command == "bench":
         outcome = bench(options, args.target, progress)

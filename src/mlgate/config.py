@@ -12,6 +12,7 @@ import difflib
 import functools
 import math
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -140,8 +141,16 @@ OnInconclusive = Literal["pass", "neutral", "fail"]
 
 class OptimizeConfig(_Strict):
     enabled: bool = Field(True, description="search for a faster variant of each head model")
-    budget_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
-        300.0, description="time for the whole search, per model and target"
+    budget_seconds: Annotated[float, Field(ge=0, le=ONE_DAY)] | None = Field(
+        None,
+        description="time for the whole search, per model and target; null (default): what "
+        "is left of `bill_seconds` after measuring, at least `min_budget_seconds`; 0: off",
+    )
+    bill_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
+        180.0, description="what one model on one target may cost, search included (default)"
+    )
+    min_budget_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
+        20.0, description="the search's floor when measuring took most of the bill"
     )
     build_timeout_seconds: Annotated[float, Field(gt=0, le=ONE_DAY)] = Field(
         120.0, description="one variant's passes; a build still running is stopped"
@@ -171,6 +180,13 @@ class OptimizeConfig(_Strict):
     drift: Literal["warn", "fail", "off"] = Field(
         "warn", description="a head that loses a fusion or placement the base had"
     )
+
+    def search_seconds(self, spent: float = 0.0) -> float:
+        """The search's budget once measuring this model on this target took `spent`
+        seconds: the configured one, else what is left of the bill (at least the floor)."""
+        if self.budget_seconds is not None:
+            return self.budget_seconds
+        return max(self.min_budget_seconds, self.bill_seconds - spent)
 
 
 class EnergyConfig(_Strict):
@@ -607,3 +623,13 @@ def load_waivers(path: Path | None) -> list[Waiver]:
         if not _is_file(path):
             return []
     return parse_waivers(_read_text(path, "waivers"), str(path))
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A config already read (the Action reads the base commit's), and where it came from."""
+
+    config: Config
+    data_root: Path  # relative eval-data paths start here (with `rev`: the repository)
+    path: str | None = None  # the config file, for the rerun command
+    rev: str | None = None  # set: eval data and baselines are read from this commit's objects

@@ -74,15 +74,20 @@ class ChildChannel:
         self._connection = connection
 
     @contextlib.contextmanager
-    def _step(self, text: str) -> Iterator[None]:
-        self._connection.send(("step", text))
+    def _step(self, text: str, expect: float, then: float) -> Iterator[None]:
+        self._connection.send(("step", (text, expect, then)))
         try:
             yield
         finally:
             self._connection.send(("step-end", None))
 
-    def step(self, text: str) -> AbstractContextManager[object]:
-        return self._step(text)
+    def step(
+        self, text: str, expect_seconds: float = 0.0, then_seconds: float = 0.0
+    ) -> AbstractContextManager[object]:
+        return self._step(text, expect_seconds, then_seconds)
+
+    def note(self, text: str) -> None:
+        self._connection.send(("note", text))
 
     def snapshot(self, value: object) -> None:
         """What was measured so far; the parent keeps the latest one if the child dies."""
@@ -257,8 +262,11 @@ class _Steps:
         self.progress = progress
         self.open: list[tuple[str, AbstractContextManager[object]]] = []
 
-    def start(self, text: str) -> None:
-        context = self.progress.step(text)
+    def start(self, text: str, expect: float = 0.0, then: float = 0.0) -> None:
+        if expect or then:
+            context = self.progress.step(text, expect_seconds=expect, then_seconds=then)
+        else:
+            context = self.progress.step(text)
         context.__enter__()
         self.open.append((text, context))
 
@@ -303,7 +311,9 @@ def _receive(
         except (EOFError, OSError):
             return None
         if kind == "step":
-            steps.start(payload)
+            steps.start(*((payload,) if isinstance(payload, str) else payload))
+        elif kind == "note":
+            steps.progress.note(payload)
         elif kind == "step-end":
             steps.end()
         elif kind == "snapshot":

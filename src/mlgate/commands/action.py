@@ -54,6 +54,9 @@ class ActionInputs:
     artifact_name: str = "mlgate-results"
     budget_seconds: float | None = None
     on_inconclusive: OnInconclusive | None = None  # default: the config's (neutral)
+    search_budget: float | None = None  # variant search seconds (None: the bill's; 0: off)
+    cache_dir: str = ".mlgate-cache"  # workspace-relative search cache ("": none)
+    log_level: Literal["quiet", "normal", "verbose"] = "normal"
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,8 @@ def gate(
             thresholds=inputs.thresholds,
             targets=inputs.targets,
             budget_seconds=inputs.budget_seconds,
+            search_budget=inputs.search_budget,
+            cache_dir=workspace / inputs.cache_dir if inputs.cache_dir else None,
             use_merge_base=context.event in PULL_REQUEST_EVENTS or bool(inputs.base_ref),
             on_inconclusive=inputs.on_inconclusive,
             context=context_info(context, base, head),

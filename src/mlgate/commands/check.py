@@ -17,7 +17,6 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from mlgate import git
-from mlgate.commands.compare import CompareOptions, LoadedConfig, run_compare
 from mlgate.commands.gate_files import GateFiles, changed_note
 from mlgate.commands.history import git_reader, history_ref
 from mlgate.compare.compare import fails_check, run_verdict
@@ -26,6 +25,7 @@ from mlgate.config import (
     DEFAULT_CONFIG_NAME,
     DEFAULT_WAIVERS_NAME,
     Config,
+    LoadedConfig,
     glob_matches,
     parse_config,
     parse_waivers,
@@ -64,6 +64,8 @@ class CheckOptions:
     budget_seconds: float | None = None
     measure_memory: bool = True
     optimize: bool = True
+    search_budget: float | None = None  # seconds for the variant search (0: off)
+    cache_dir: Path | None = None  # search results kept between runs (None: not kept)
     use_merge_base: bool = True
     on_inconclusive: OnInconclusive | None = None  # overrides the config's (Action input)
     context: RunContextInfo = field(default_factory=RunContextInfo)
@@ -93,9 +95,12 @@ def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutco
             started.waivers = started.load_waivers(base_sha, head_sha)
             changes = detect_changes(base_sha, head_sha, started.globs(loaded.config), options.repo)
         started.changes = changes
-        for change in changes:
-            if change.gated:
-                started.gate_model(change, base_sha, head_sha, loaded, progress)
+        gated = [change for change in changes if change.gated]
+        for index, change in enumerate(gated):
+            label = f"[{index + 1}/{len(gated)} models] {change.path}"
+            started.gate_model(
+                change, base_sha, head_sha, loaded, progress, (label, len(gated) - index - 1)
+            )
         started.attach_history(loaded.config)
     except MlgateError as exc:
         started.errors.append(" ".join(str(exc).split()))
@@ -223,7 +228,11 @@ class _Run:
         head: str,
         loaded: LoadedConfig,
         progress: Progress,
+        place: tuple[str, int] = ("", 0),  # the model's label in the log, models after it
     ) -> None:
+        # Imported here: `mlgate plan` uses this module and must not load a model runtime.
+        from mlgate.commands.compare import CompareOptions, run_compare, target_seconds
+
         options = self.options
         base_path = change.base_path or change.path
         self.note_judging_data(loaded.config, change.path, base, head)
@@ -236,13 +245,23 @@ class _Run:
             budget_seconds=options.budget_seconds,
             measure_memory=options.measure_memory,
             optimize=options.optimize,
+            search_budget=options.search_budget,
+            cache_dir=options.cache_dir,
             loaded_config=loaded,
             git_dir=options.repo,
             label=change.path,
             waivers=self.waivers,
             today=options.today,
         )
-        with progress.step(f"gating {change.path}"):
+        label, queued = place
+        per_model = len(_targets_of(loaded.config, options.targets)) * target_seconds(
+            loaded.config, compare_options
+        )
+        with progress.step(
+            label or f"gating {change.path}",
+            expect_seconds=per_model,
+            then_seconds=queued * per_model,
+        ):
             results, error = run_compare(compare_options, progress)
         self.results.append(results)
         if error is not None and not isinstance(error, MlgateError):
@@ -358,3 +377,8 @@ def _uses_changed_data(rev: str, path: str, changed: set[str], repo: Path) -> bo
         posixpath.normpath(posixpath.join(folder, location)) in changed
         for location, _, _ in external_locations(proto)
     )
+
+
+def _targets_of(config: Config, names: tuple[str, ...]) -> list[str]:
+    known = [t.name for t in config.targets]
+    return [n for n in names if n in known] if names else known

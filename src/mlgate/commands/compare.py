@@ -7,6 +7,7 @@ import datetime
 import os
 import shlex
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
 from mlgate.commands.gate_files import GateFiles, eval_data_at
+from mlgate.commands.variant_search import optimize_head
 from mlgate.compare.compare import (
     LATENCY_QUANTILES,
     Pricing,
@@ -38,6 +40,7 @@ from mlgate.compare.waivers import Waiver, apply_waivers
 from mlgate.config import (
     DEFAULT_WAIVERS_NAME,
     Config,
+    LoadedConfig,
     ModelConfig,
     TargetConfig,
     check_threshold,
@@ -54,13 +57,14 @@ from mlgate.model.profile import compute_info, compute_profile, profile_model
 from mlgate.model.safety import check_activation_memory, check_declared_memory, check_domains
 from mlgate.model.shapes import TensorShape, resolve_input_shapes
 from mlgate.model.source import ModelRef
-from mlgate.optimize.run import OptimizeJob, optimize_target
+from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     EvalInfo,
     ModelInfo,
+    OptimizationInfo,
     Results,
     TargetResult,
 )
@@ -80,6 +84,8 @@ class CompareOptions:
     budget_seconds: float | None = None
     measure_memory: bool = True
     optimize: bool = True  # the variant search (also off with MLGATE_OPTIMIZE=0)
+    search_budget: float | None = None  # seconds for the search (0: off; None: the config's)
+    cache_dir: Path | None = None  # where search results are kept between runs (None: not)
     loaded_config: LoadedConfig | None = None  # already read (the Action reads the base's)
     git_dir: Path | None = None  # where `REV:path` references are read from (default: cwd)
     label: str | None = None  # the model's name in reports (default: `head`)
@@ -87,18 +93,6 @@ class CompareOptions:
     waivers_path: Path | None = None  # default: mlgate-waivers.yml beside the config, if any
     waivers: tuple[Waiver, ...] | None = None  # already read (the Action reads the base's)
     today: datetime.date | None = None  # for waiver expiry (default: today, UTC)
-
-
-@dataclass(frozen=True)
-class LoadedConfig:
-    config: Config
-    data_root: Path  # relative eval-data paths start here (with `rev`: the repository)
-    path: str | None = None  # the config file, for the rerun command
-    rev: str | None = None  # set: eval data and baselines are read from this commit's git objects
-
-    def files(self) -> GateFiles:
-        """Where the files this config names (eval data, baselines) are read."""
-        return GateFiles(self.data_root, self.rev)
 
 
 @dataclass(frozen=True)
@@ -296,9 +290,54 @@ def _skipped(target: Target, reason: str) -> TargetResult:
     )
 
 
+def search_wanted(config: Config, options: CompareOptions) -> bool:
+    return (
+        config.optimize.enabled
+        and options.optimize
+        and options.search_budget != 0
+        and config.optimize.budget_seconds != 0
+        and optimizer_allowed()
+    )
+
+
+def target_seconds(config: Config, options: CompareOptions) -> float:
+    """What one model on one target is expected to cost at most: the latency budget, plus
+    the search (by default, what is left of the bill; at least its floor)."""
+    latency = options.budget_seconds or config.latency.budget_seconds
+    if not search_wanted(config, options):
+        return latency
+    if options.search_budget is not None:
+        return latency + options.search_budget
+    return latency + config.optimize.search_seconds(latency)
+
+
+def search_budget(config: Config, options: CompareOptions, spent: float) -> float:
+    """The search's seconds once measuring took `spent`: --search-budget, else the config's
+    `optimize.budget_seconds`, else what is left of `optimize.bill_seconds` (at least
+    `optimize.min_budget_seconds`)."""
+    if options.search_budget is not None:
+        return options.search_budget
+    return config.optimize.search_seconds(spent)
+
+
+def _bill(config: Config, options: CompareOptions) -> float | None:
+    """The per-model-and-target bill the search's budget comes from (None: set explicitly)."""
+    explicit = options.search_budget is not None or config.optimize.budget_seconds is not None
+    return None if explicit else config.optimize.bill_seconds
+
+
 def _run_target(
     plan: _Plan, target_config: TargetConfig, options: CompareOptions, progress: Progress
 ) -> tuple[TargetResult, PairResult | None]:
+    expect = target_seconds(plan.config, options)
+    with progress.step(target_config.name, expect_seconds=expect):
+        return _measure_target(plan, target_config, options, progress)
+
+
+def _measure_target(
+    plan: _Plan, target_config: TargetConfig, options: CompareOptions, progress: Progress
+) -> tuple[TargetResult, PairResult | None]:
+    started = time.monotonic()
     target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
     try:
         check_target(target)
@@ -346,23 +385,36 @@ def _run_target(
     if latency_changed(result):
         with progress.step(f"{target.name}: where the time went (onnxruntime profiler)"):
             result = dataclasses.replace(result, time_breakdown=time_breakdown(run, paired))
-    if plan.config.optimize.enabled and options.optimize and optimizer_allowed():
-        with progress.step(f"{target.name}: searching for a faster variant of the head model"):
-            info = optimize_target(
-                OptimizeJob(
-                    base=plan.base,
-                    head=plan.head,
-                    target=target,
-                    eval_data=plan.data,
-                    metric=eval_config.metric,
-                    output=eval_config.output,
-                    batch_size=eval_config.batch_size,
-                    input_shapes=dict(plan.model.inputs),
-                    config=plan.config.optimize,
-                )
-            )
+    for note in result.notes:
+        progress.note(note)
+    if search_wanted(plan.config, options):
+        info = _search(plan, target, options, progress, started)
         result = apply_optimization(result, info, plan.config.optimize.drift)
     return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
+
+
+def _search(
+    plan: _Plan, target: Target, options: CompareOptions, progress: Progress, started: float
+) -> OptimizationInfo:
+    """The variant search for the head model, with what is left of this target's bill."""
+    eval_config = plan.model.eval
+    job = OptimizeJob(
+        base=plan.base,
+        head=plan.head,
+        target=target,
+        eval_data=plan.data,
+        metric=eval_config.metric,
+        output=eval_config.output,
+        batch_size=eval_config.batch_size,
+        input_shapes=dict(plan.model.inputs),
+        config=plan.config.optimize,
+    )
+    bill = _bill(plan.config, options)
+
+    def budget() -> float:
+        return search_budget(plan.config, options, time.monotonic() - started)
+
+    return optimize_head(job, budget, options.cache_dir, progress, bill)
 
 
 def _eval_info(plan: _Plan, measured: PairResult) -> EvalInfo | None:
@@ -407,7 +459,14 @@ def _gate(
     head_source = source.resolve(options.head, workdir / "head", options.git_dir)
     model_config = config.model_for(head_source.repo_path)
     targets = _selected_targets(config, options.targets)
-    data = eval_data_for(options.data, model_config, config, data_root, loaded.files(), workdir)
+    data = eval_data_for(
+        options.data,
+        model_config,
+        config,
+        data_root,
+        GateFiles(loaded.data_root, loaded.rev),
+        workdir,
+    )
     thresholds = _thresholds(config, model_config, options.thresholds, data)
     with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
@@ -435,7 +494,9 @@ def _gate(
         waivers=_waivers(options, data_root),
         today=options.today or datetime.datetime.now(datetime.timezone.utc).date(),
     )
-    extra = _pytest_benchmark(options, config, loaded.files(), thresholds, workdir)
+    extra = _pytest_benchmark(
+        options, config, GateFiles(loaded.data_root, loaded.rev), thresholds, workdir
+    )
     if extra is not None:
         partial.targets.append(extra)
         publish(partial)

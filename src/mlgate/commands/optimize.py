@@ -99,7 +99,7 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
         variants=outcome.variants,
         recommended=outcome.recommended,
         seconds=outcome.seconds,
-        budget_seconds=settings.budget_seconds,
+        budget_seconds=settings.search_seconds(),
         fidelity_rule=budget_from(settings, job.metric).describe(),
         not_tried=outcome.not_tried,
         notes=outcome.notes,

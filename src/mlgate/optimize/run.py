@@ -16,7 +16,7 @@ from mlgate.errors import MlgateError
 from mlgate.model.load import LoadedModel
 from mlgate.optimize.drift import measure_drift
 from mlgate.optimize.search import Budget, SearchInput, SearchOutcome, SearchSettings, search
-from mlgate.results.schema import OptimizationInfo
+from mlgate.results.schema import OptimizationDrift, OptimizationInfo
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def budget_from(config: OptimizeConfig, metric: str) -> Budget:
 
 def settings_from(config: OptimizeConfig) -> SearchSettings:
     return SearchSettings(
-        budget_seconds=config.budget_seconds,
+        budget_seconds=config.search_seconds(),
         build_timeout_seconds=config.build_timeout_seconds,
         screen_seconds=config.screen_seconds,
         final_seconds=config.final_seconds,
@@ -75,31 +75,42 @@ def _feeds(model: LoadedModel, job: OptimizeJob) -> dict[str, np.ndarray]:
 
 
 def optimize_target(job: OptimizeJob) -> OptimizationInfo:
-    outcome = run_search(job)
-    notes = list(outcome.notes)
-    drift = None
-    if job.base is not None and job.config.drift != "off":
-        try:
-            found = measure_drift(
-                job.base.path,
-                job.head.path,
-                job.target,
-                (_feeds(job.base, job), _feeds(job.head, job)),
-                job.config.build_timeout_seconds,
-            )
-        except MlgateError as exc:
-            found = str(exc)
-        if isinstance(found, str):
-            notes.append(f"optimization drift not measured: {found}")
-        else:
-            drift = found
+    drift = drift_of(job)
+    return finish_target(job, run_search(job), drift)
+
+
+Drift = tuple[OptimizationDrift | None, list[str]]  # (what was found, notes)
+
+
+def drift_of(job: OptimizeJob) -> Drift:
+    """Optimization drift between base and head (measured before the search, so that the
+    search can take what is left of the time)."""
+    if job.base is None or job.config.drift == "off":
+        return None, []
+    try:
+        found = measure_drift(
+            job.base.path,
+            job.head.path,
+            job.target,
+            (_feeds(job.base, job), _feeds(job.head, job)),
+            job.config.build_timeout_seconds,
+        )
+    except MlgateError as exc:
+        found = str(exc)
+    if isinstance(found, str):
+        return None, [f"optimization drift not measured: {found}"]
+    return found, []
+
+
+def finish_target(job: OptimizeJob, outcome: SearchOutcome, drift: Drift) -> OptimizationInfo:
+    """A search's outcome (just run, or reused from the cache) with optimization drift."""
     return OptimizationInfo(
         variants=outcome.variants,
         recommended=outcome.recommended,
         seconds=outcome.seconds,
-        budget_seconds=job.config.budget_seconds,
+        budget_seconds=job.config.search_seconds(),
         fidelity_rule=budget_from(job.config, job.metric).describe(),
         not_tried=outcome.not_tried,
-        notes=notes,
-        drift=drift,
+        notes=[*outcome.notes, *drift[1]],
+        drift=drift[0],
     )
