@@ -148,7 +148,8 @@ def serve(control: socket.socket) -> None:
     children: dict[int, int] = {}
     try:
         while True:
-            readable, _, _ = select.select([control, wake_r], [], [])
+            watched: list[socket.socket | int] = [control, wake_r]
+            readable, _, _ = select.select(watched, [], [])
             if wake_r in readable:
                 os.read(wake_r, 512)
             _reap(children)

@@ -100,7 +100,8 @@ def _predictions(output: Output) -> np.ndarray:
             "eval.output or metric"
         )
     best = np.argmax(values, axis=-1)
-    return output.classes[best] if output.classes is not None else best
+    predicted: np.ndarray = output.classes[best] if output.classes is not None else best
+    return predicted
 
 
 def _labels_like(labels: np.ndarray, predictions: np.ndarray, name: str) -> np.ndarray:
@@ -115,9 +116,12 @@ def _labels_like(labels: np.ndarray, predictions: np.ndarray, name: str) -> np.n
 
 
 def _matches(predictions: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    equal: np.ndarray
     if predictions.dtype.kind in "UO" or labels.dtype.kind in "UO":
-        return predictions.astype(str) == labels.astype(str)
-    return predictions == labels
+        equal = predictions.astype(str) == labels.astype(str)
+    else:
+        equal = predictions == labels
+    return equal
 
 
 def _per_example(values: np.ndarray) -> np.ndarray:
@@ -125,7 +129,8 @@ def _per_example(values: np.ndarray) -> np.ndarray:
     values = np.asarray(values, dtype=np.float64)
     if values.ndim <= 1:
         return values.reshape(-1)
-    return values.reshape(values.shape[0], -1).mean(axis=1)
+    means: np.ndarray = values.reshape(values.shape[0], -1).mean(axis=1)
+    return means
 
 
 def top1_scores(output: Output, labels: np.ndarray) -> np.ndarray:

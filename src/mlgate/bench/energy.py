@@ -58,7 +58,8 @@ def measure_energy(
     while clock() < warm_end:
         run_base()
         run_head()
-    base, head = [], []
+    base: list[float] = []
+    head: list[float] = []
     for block in range(settings.windows):
         order = ((run_base, base), (run_head, head))
         if block % 2:

@@ -129,9 +129,10 @@ class NvmlMeter:
     def __init__(self, device_index: int = 0, nvml: Any = None) -> None:
         if nvml is None:
             try:
-                import pynvml as nvml  # nvidia-ml-py
+                import pynvml  # nvidia-ml-py
             except ImportError:
                 raise MeterUnavailable("nvidia-ml-py is not installed") from None
+            nvml = pynvml
         self._nvml = nvml
         try:
             nvml.nvmlInit()

@@ -74,16 +74,24 @@ def _profile_in_child(path: str, target: Target, feeds: dict[str, np.ndarray]) -
     )
 
 
+def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Spawned children, each used for one job only (its peak RSS is that job's)."""
+    context = multiprocessing.get_context("spawn")
+    if sys.version_info >= (3, 11):
+        return concurrent.futures.ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, max_tasks_per_child=1
+        )
+    # Python 3.10 has no max_tasks_per_child: one worker per job, all submitted at once
+    return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def measure_memory(
     jobs: list[tuple[Path, dict[str, np.ndarray]]], target: Target
 ) -> list[MemoryProfile | str]:
     """Profile each (model, feeds) in its own child, in parallel; a failure becomes a
     one-line reason instead of a profile."""
-    context = multiprocessing.get_context("spawn")
     results: list[MemoryProfile | str] = []
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=len(jobs), mp_context=context, max_tasks_per_child=1
-    ) as pool:
+    with _pool(len(jobs)) as pool:
         futures = [pool.submit(_profile_in_child, str(p), target, feeds) for p, feeds in jobs]
         for future in futures:
             try:

@@ -135,7 +135,9 @@ def _scores(
     return task_scores(settings.metric, pick_output(outputs, settings.output, display), labels)
 
 
-def _memory(run: PairRun, feeds: tuple[dict, dict]) -> tuple[Memory | str, Memory | str]:
+def _memory(
+    run: PairRun, feeds: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+) -> tuple[Memory | str, Memory | str]:
     profiles = measure_memory([(run.base.path, feeds[0]), (run.head.path, feeds[1])], run.target)
 
     def convert(profile: MemoryProfile | str) -> Memory | str:
@@ -269,7 +271,9 @@ def _first_synthetic_run(session: Session, feeds: dict[str, np.ndarray]) -> list
     ]
 
 
-def session_factory(run: PairRun, feeds: tuple[dict, dict]) -> RunnerFactory:
+def session_factory(
+    run: PairRun, feeds: tuple[dict[str, np.ndarray], dict[str, np.ndarray]]
+) -> RunnerFactory:
     """Fresh base and head sessions for each latency segment; which one is created first
     alternates, so neither always gets the memory freed by the previous pair."""
 

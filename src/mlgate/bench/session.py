@@ -71,7 +71,8 @@ class Session:
 
     def run(self, feeds: dict[str, np.ndarray], hint: str = DEFAULT_HINT) -> list[Any]:
         try:
-            return self._inner.run(self.output_names, feeds)
+            outputs: list[Any] = self._inner.run(self.output_names, feeds)
+            return outputs
         except Exception as exc:  # onnxruntime raises its own, unexported exception types
             raise ModelError(
                 f"{self.display}: inference failed: {runtime_message(exc)}; {hint}"
@@ -91,7 +92,8 @@ def runtime_message(exc: BaseException) -> str:
 
 
 def runtime_version() -> str:
-    return ort.__version__
+    version: str = ort.__version__
+    return version
 
 
 def available_providers() -> list[str]:
@@ -148,7 +150,8 @@ def _probe_model(ir_version: int, opsets: dict[str, int]) -> bytes:
         graph, opset_imports=[helper.make_opsetid(d, v) for d, v in opsets.items()]
     )
     model.ir_version = ir_version
-    return model.SerializeToString()
+    data: bytes = model.SerializeToString()
+    return data
 
 
 def _loads(data: bytes) -> bool:

@@ -12,7 +12,7 @@ import numpy as np
 
 from mlgate.bench.environment import provenance
 from mlgate.bench.inputs import load_eval_data
-from mlgate.bench.latency import LatencySettings, measure_interleaved
+from mlgate.bench.latency import LatencySettings, Runner, measure_interleaved
 from mlgate.bench.run import latency_feeds
 from mlgate.bench.session import Target, check_target, open_session, runtime_limits
 from mlgate.compare.calibration import AATrial, Calibration, summarize
@@ -53,7 +53,7 @@ def _trial(
     warmup: float,
     feeds: dict[str, np.ndarray],
 ) -> AATrial:
-    def make(_: int):
+    def make(_: int) -> tuple[Runner, Runner]:
         first = open_session(loaded.path, target, loaded.display)
         second = open_session(loaded.path, target, loaded.display)
         return first.runner(feeds), second.runner(feeds)

@@ -580,7 +580,9 @@ def run_compare(
     """Run the gate and write its outputs. Never raises for bad input or a bug: returns the
     (partial) results, whose `errors` say what failed, and the exception to report."""
     progress = progress or NoProgress()
-    partial = _Partial(model=options.label or options.head, reproduce=reproduce_command(options))
+    partial = _Partial(
+        model=options.label or str(options.head), reproduce=reproduce_command(options)
+    )
     error: Exception | None = None
     messages: list[str] = []
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:

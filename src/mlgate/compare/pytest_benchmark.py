@@ -127,7 +127,8 @@ def _welch(base: Benchmark, head: Benchmark, confidence: float) -> tuple[RatioEs
 
 def _raw(base: np.ndarray, head: np.ndarray, confidence: float) -> tuple[RatioEstimate, float]:
     def statistic(b: np.ndarray, h: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.median(h, axis=axis) / np.median(b, axis=axis)
+        ratios: np.ndarray = np.median(h, axis=axis) / np.median(b, axis=axis)
+        return ratios
 
     result = scipy_stats.bootstrap(
         (base, head), statistic, vectorized=True, n_resamples=1000, confidence_level=confidence,

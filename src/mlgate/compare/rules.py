@@ -170,6 +170,8 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
     est = obs.estimate
     change = est.change if est is not None else _relative(obs.base, obs.head)
     delta = None if obs.base is None or obs.head is None else obs.head - obs.base
+    verdict: Verdict
+    note: str
     if threshold is None:
         verdict, note = "skipped", "not gated" + (f": {obs.not_gated}" if obs.not_gated else "")
     elif obs.not_gated:

@@ -101,7 +101,8 @@ def paired_ratios(
     n = base.size
 
     def statistic(b: np.ndarray, h: np.ndarray, axis: int = -1) -> np.ndarray:
-        return np.quantile(h, qs, axis=axis) / np.quantile(b, qs, axis=axis)
+        ratios: np.ndarray = np.quantile(h, qs, axis=axis) / np.quantile(b, qs, axis=axis)
+        return ratios
 
     step = -(-n // MAX_BOOTSTRAP_PAIRS)  # ceil
     sub_base, sub_head = base[::step], head[::step]

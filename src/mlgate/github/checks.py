@@ -1,8 +1,6 @@
 """A run report -> what GitHub shows next to the commit: check-run conclusion, title and
 annotations, and the commit-status fallback. Pure."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from mlgate.github.publish import Annotation
@@ -99,6 +97,7 @@ def _annotations(report: RunReport, config_path: str | None) -> list[Annotation]
                             level="warning",
                         )
                     )
-    for error in report.errors if config_path else []:
-        found.append(Annotation(config_path, error, "mlgate could not run", level="failure"))
+    if config_path:
+        for error in report.errors:
+            found.append(Annotation(config_path, error, "mlgate could not run", level="failure"))
     return found

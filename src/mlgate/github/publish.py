@@ -6,6 +6,7 @@ repeated, so a create that succeeded but answered 502 never leaves a duplicate c
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 
 import requests
 from github import Auth, Github, GithubException
+from github.CheckRun import CheckRun
 from github.IssueComment import IssueComment
 from github.Repository import Repository
 
@@ -215,7 +217,7 @@ class GitHubApi:
             published.comment_action = "created"
             existing = self._marked(number, marker, author)
         for extra in [c for c in existing if c.id != keep.id]:
-            self._call("deleting a duplicate PR comment", lambda c=extra: _delete(c))
+            self._call("deleting a duplicate PR comment", functools.partial(_delete, extra))
             published.duplicates_removed += 1
         published.comment_url = keep.html_url
         return published
@@ -242,7 +244,7 @@ class GitHubApi:
         for batch in batches[1:]:
             self._call(
                 "adding check-run annotations",
-                lambda b=batch: run.edit(output={**output, "annotations": [a.as_api() for a in b]}),
+                functools.partial(_edit_output, run, output, batch),
             )
         return run.html_url or ""
 
@@ -322,6 +324,10 @@ def _ours(comment: IssueComment, marker: str, author: str) -> bool:
     if author:
         return user is not None and user.login == author
     return user is not None and user.type == "Bot"
+
+
+def _edit_output(run: CheckRun, output: dict[str, str], batch: list[Annotation]) -> None:
+    run.edit(output={**output, "annotations": [a.as_api() for a in batch]})
 
 
 def _delete(comment: IssueComment) -> None:

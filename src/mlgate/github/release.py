@@ -5,6 +5,7 @@ so a re-run updates the same draft; creates a draft when the tag has no release 
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from github import GithubException
 from github.GitRelease import GitRelease
+from github.GitReleaseAsset import GitReleaseAsset
 
 from mlgate.github.publish import GitHubApi
 from mlgate.render.environment import RELEASE_BODY_LIMIT
@@ -81,13 +83,13 @@ def attach_report(
         )
     for path in files:
         for asset in [a for a in release.assets if a.name == path.name]:
-            api.call(f"replacing release asset {path.name}", lambda a=asset: _delete(a))
+            api.call(f"replacing release asset {path.name}", functools.partial(_delete, asset))
             attached.replaced.append(path.name)
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         api.call(
             f"uploading {path.name} to release {tag}",
-            lambda p=path, t=content_type: release.upload_asset(str(p), content_type=t),
-            lambda p=path: _uploaded(api, tag, p.name),  # a 502 after the upload landed
+            functools.partial(release.upload_asset, str(path), content_type=content_type),
+            functools.partial(_uploaded, api, tag, path.name),  # a 502 after the upload landed
         )
         attached.assets.append(path.name)
     attached.url = release.html_url
@@ -95,14 +97,14 @@ def attach_report(
     return attached
 
 
-def _uploaded(api: GitHubApi, tag: str, name: str) -> object | None:
+def _uploaded(api: GitHubApi, tag: str, name: str) -> GitReleaseAsset | None:
     release = _find(api, tag)
     return next((a for a in release.assets if a.name == name), None) if release else None
 
 
-def _delete(asset: object) -> None:
+def _delete(asset: GitReleaseAsset) -> None:
     try:
-        asset.delete_asset()  # type: ignore[attr-defined]
+        asset.delete_asset()
     except GithubException as exc:
         if exc.status != 404:  # gone already (an earlier attempt succeeded): fine
             raise

@@ -48,7 +48,7 @@ def _is_rate_limit_text(exc: GithubException) -> bool:
 
 def delay_for(exc: BaseException, attempt: int, policy: RetryPolicy, now: float) -> float | None:
     """Seconds to wait before attempt `attempt + 1`, or None when `exc` is not transient."""
-    backoff = min(policy.backoff_seconds * 2**attempt, policy.max_backoff_seconds)
+    backoff: float = min(policy.backoff_seconds * 2**attempt, policy.max_backoff_seconds)
     if isinstance(exc, (requests.ConnectionError, requests.Timeout)):
         return backoff
     if not isinstance(exc, GithubException):

@@ -4,6 +4,7 @@ read into memory here (onnxruntime reads them itself, from the validated folder)
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -138,7 +139,7 @@ def _sha256(paths: list[Path]) -> str:
     digest = hashlib.sha256()
     for file in paths:
         with file.open("rb") as handle:
-            for chunk in iter(lambda h=handle: h.read(1 << 20), b""):
+            for chunk in iter(functools.partial(handle.read, 1 << 20), b""):
                 digest.update(chunk)
     return digest.hexdigest()
 

@@ -69,7 +69,7 @@ def _why_not(node: onnx.NodeProto, domain: str) -> str | None:
 
 
 def _subgraph_nodes(graph: onnx.GraphProto) -> list[onnx.NodeProto]:
-    found = []
+    found: list[onnx.NodeProto] = []
     for node in graph.node:
         for attribute in node.attribute:
             subgraphs = (

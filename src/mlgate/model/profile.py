@@ -48,7 +48,7 @@ class ComputeProfile:
 
 
 def _dtype_name(elem_type: int) -> str:
-    return onnx.TensorProto.DataType.Name(elem_type).lower()
+    return str(onnx.TensorProto.DataType.Name(elem_type)).lower()
 
 
 def _element_count(tensor: onnx.TensorProto) -> int:
@@ -154,13 +154,13 @@ def compute_profile(
                 p for p in (problem, f"{len(found)} tensor shapes taken from a run") if p
             )
     macs = count_macs(proto, shapes)
-    activation_bytes, unsized = _activation_bytes(proto.graph, shapes)
+    activation_bytes, unsized_count = _activation_bytes(proto.graph, shapes)
     return ComputeProfile(
         input_shapes={name: list(shape) for name, shape in input_shapes.items()},
         macs=macs,
         weight_bytes=weight_bytes,
         activation_bytes=activation_bytes,
-        unsized_tensors=unsized,
+        unsized_tensors=unsized_count,
         energy=energy_proxy(macs.by_dtype, weight_bytes, activation_bytes),
         note=problem,
     )

@@ -369,7 +369,7 @@ class StaticInt8:
         quantize_static(
             str(source),
             str(destination),
-            _Reader(context.calibration),  # type: ignore[arg-type]
+            _Reader(context.calibration),
             quant_format=QuantFormat.QDQ if self.format == "qdq" else QuantFormat.QOperator,
             per_channel=self.per_channel,
             activation_type=QuantType.QUInt8 if self.activations == "uint8" else QuantType.QInt8,

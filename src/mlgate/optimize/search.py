@@ -48,7 +48,7 @@ from mlgate.optimize.passes import (
     constant_weights,
     opset,
 )
-from mlgate.results.schema import VariantResult
+from mlgate.results.schema import VariantResult, VariantStatus
 
 MAX_CALIBRATION_EXAMPLES = 64
 
@@ -290,7 +290,7 @@ class _Search:
         base = VariantResult(recipe.name, recipe.pass_names, "skipped", build_seconds=round(
             built.seconds, 2))  # fmt: skip
         if built.status != "built":
-            status = "failed" if built.status == "failed" else "skipped"
+            status: VariantStatus = "failed" if built.status == "failed" else "skipped"
             self.record(dataclasses.replace(base, status=status, reason=built.reason))
             return None
         result = dataclasses.replace(base, size_bytes=path.stat().st_size)
@@ -407,10 +407,10 @@ def search(
             run.try_recipe(recipe)
         recommended = run.finals()
         best_path = None
-        recipe: list[dict[str, object]] = []
+        best_recipe: list[dict[str, object]] = []
         if recommended is not None:
             winner = next(c for c in run.candidates if c.recipe.name == recommended)
-            recipe = [
+            best_recipe = [
                 {"pass": p.name, **(dataclasses.asdict(p) if dataclasses.is_dataclass(p) else {})}
                 for p in winner.recipe.passes
             ]
@@ -425,7 +425,7 @@ def search(
             not_tried=run.not_tried,
             notes=run.notes,
             best_path=best_path,
-            recipe=recipe,
+            recipe=best_recipe,
         )
 
 
@@ -437,7 +437,7 @@ def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:
     """The exhaustive space (for the sweep benchmark): every static setting, every recipe."""
     first, later = _space(model)
     statics = [
-        static_recipe(model, StaticInt8(fmt, act, channel, method), pre)  # type: ignore[arg-type]
+        static_recipe(model, StaticInt8(fmt, act, channel, method), pre)
         for fmt in ("qdq", "qoperator")
         for act in ("uint8", "int8")
         for channel in (True, False)

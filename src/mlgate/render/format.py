@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 _MINUS = "−"
 
@@ -99,7 +100,7 @@ def percent(value: float | None) -> str:
 
 
 def value(unit: str, amount: float | None) -> str:
-    formatter = {
+    formatters: dict[str, Callable[[float | None], str]] = {
         "fraction": percent,
         "s": duration,
         "bytes": size,
@@ -109,5 +110,5 @@ def value(unit: str, amount: float | None) -> str:
         "usd": dollars,
         "gco2e": grams,
         "1/s": lambda v: "—" if v is None else f"{v:,.0f}/s",
-    }.get(unit, number)
-    return formatter(amount)
+    }
+    return formatters.get(unit, number)(amount)

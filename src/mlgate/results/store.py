@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -14,6 +14,7 @@ from mlgate.errors import DataError
 from mlgate.results.schema import SCHEMA_VERSION, ProfileReport, Results, RunReport
 
 Document = Results | RunReport | ProfileReport
+_T = TypeVar("_T")
 _ADAPTER = TypeAdapter(Results)
 _RUN_ADAPTER = TypeAdapter(RunReport)
 MAX_RESULTS_BYTES = 32 * 1024 * 1024
@@ -31,7 +32,8 @@ def _finite(value: Any) -> Any:
 
 
 def to_dict(document: Document) -> dict[str, Any]:
-    return _finite(dataclasses.asdict(document))
+    finite: dict[str, Any] = _finite(dataclasses.asdict(document))
+    return finite
 
 
 def dumps(document: Document) -> str:
@@ -67,7 +69,7 @@ def upgrade(document: dict[str, Any], source: str = "results file") -> dict[str,
     return document
 
 
-def _validate(adapter: TypeAdapter[Any], document: dict[str, Any], source: str) -> Any:
+def _validate(adapter: TypeAdapter[_T], document: dict[str, Any], source: str) -> _T:
     try:
         return adapter.validate_python(document)
     except ValidationError as exc:
