@@ -4,6 +4,7 @@ is materialised from git into a temporary folder, external data files included."
 from __future__ import annotations
 
 import os
+import posixpath
 import re
 import subprocess
 import tempfile
@@ -66,9 +67,10 @@ def show_file(rev: str, path: str, cwd: Path | None = None) -> bytes:
             "fetch-depth: 0 on actions/checkout)"
         ) from None
     try:
-        return run_git("show", f"{rev}:{path}", cwd=cwd)
+        blob = run_git("show", f"{rev}:{path}", cwd=cwd)
     except GitError:
         raise GitError(f"'{path}' does not exist at git revision '{rev}'") from None
+    return lfs_smudge(rev, path, blob, cwd) if is_lfs_pointer(blob) else blob
 
 
 def trust_directory(path: Path) -> None:
@@ -213,3 +215,35 @@ def commit_files(
     )
     run_git("update-ref", ref, commit, *((parent,) if parent else ("",)), cwd=cwd)
     return commit
+
+
+_LFS_POINTER = re.compile(
+    rb"\Aversion https://git-lfs\.github\.com/spec/v1\n(?:[a-z0-9.-]+ [^\n]*\n)*?"
+    rb"oid sha256:[0-9a-f]{64}\n(?:[a-z0-9.-]+ [^\n]*\n)*\Z"
+)
+
+
+def is_lfs_pointer(blob: bytes) -> bool:
+    """Whether a blob is a Git LFS pointer file (a few lines naming the real file's sha256)."""
+    return len(blob) < 1024 and _LFS_POINTER.match(blob) is not None
+
+
+def lfs_smudge(rev: str, path: str, pointer: bytes, cwd: Path | None = None) -> bytes:
+    """The file a Git LFS pointer stands for, from the local LFS objects (git-lfs fetches a
+    missing one from the remote when it can reach it)."""
+    shown = posixpath.normpath(path)
+    try:
+        return run_git(
+            "lfs", "smudge", "--", shown, cwd=cwd, stdin=pointer, env={"GIT_TERMINAL_PROMPT": "0"}
+        )
+    except GitError as error:
+        if "is not a git command" in str(error):
+            raise GitError(
+                f"'{shown}' at git revision '{rev}' is stored with Git LFS and git-lfs is not "
+                "installed: install it (e.g. `apt-get install git-lfs`)"
+            ) from None
+        raise GitError(
+            f"'{shown}' at git revision '{rev}' is a Git LFS object that is not in this "
+            f"checkout: run `git lfs fetch origin {rev}` before mlgate (in GitHub Actions set "
+            "`lfs: true` on actions/checkout and fetch the base's objects the same way)"
+        ) from None
