@@ -244,12 +244,9 @@ def test_reusable_workflow_plans_benches_every_target_and_merges_even_after_a_cr
     assert "contents: write" not in yaml.safe_dump(jobs["gate"].get("permissions", {}))
     assert jobs["history"]["permissions"] == {"contents": "write"}
     # the pins the jobs install follow this package and its onnxruntime
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert call["inputs"]["install"]["default"] == f"ml-efficiency-gate=={project['version']}"
-    runtime = next(
-        d for d in project["dependencies"] if d.startswith("onnxruntime==") and ">=" in d
-    )
-    version = runtime.split(";")[0].removeprefix("onnxruntime==")
+    assert call["inputs"]["install"]["default"] == f"ml-efficiency-gate=={mlgate.__version__}"
+    lock = (ROOT / "requirements" / "runtime.lock").read_text()
+    version = re.search(r"^onnxruntime==(\S+)", lock, re.MULTILINE)[1]
     assert call["inputs"]["gpu_runtime"]["default"] == f"onnxruntime-gpu=={version}"
 
 
@@ -330,3 +327,20 @@ def test_release_builds_verifies_and_pushes_the_image_action_yml_runs():
     check = next(line for line in lines if line.startswith("grep -Eq"))
     pattern = check.split('"')[1].replace("${version}", re.escape(mlgate.__version__))
     assert re.search(pattern, (ROOT / "action.yml").read_text(), re.MULTILINE)
+
+
+def _path_filters(workflow: dict) -> list[list[str]]:
+    triggers = workflow["on"] if isinstance(workflow["on"], dict) else {}
+    return [
+        spec["paths"]
+        for spec in triggers.values()
+        if isinstance(spec, dict) and "**/*.onnx" in spec.get("paths", [])
+    ]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_model_triggers_include_external_data_in_both_layouts(workflow):
+    """`model.onnx.data` (onnx's default) and `model.onnx_data` (Hugging Face optimum): a PR
+    that changes only the weights must still start the gate."""
+    for paths in _path_filters(_load(workflow)):
+        assert {"**/*.onnx.data", "**/*.onnx_data"} <= set(paths), paths
