@@ -22,15 +22,20 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends git git-lfs \
     && mkdir -p /usr/share/mlgate \
     && dpkg-query -W git git-lfs > /usr/share/mlgate/debian-packages.txt \
+    && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /opt/mlgate
 COPY requirements/build.lock requirements/runtime.lock requirements/
-# sympy and mpmath (86 MB) are onnxruntime dependencies the gate never imports: only the
-# optional transformer-fusion pass needs them, and it says so when they are missing.
+# Left out, as the gate never imports them: sympy and mpmath (onnxruntime dependencies; only
+# the optional transformer-fusion pass needs them, and it says so when they are missing),
+# numpy's and scipy's own test suites and onnx's backend test data.
 RUN pip install --require-hashes -r requirements/build.lock \
     && pip install --require-hashes -r requirements/runtime.lock \
-    && pip uninstall -y sympy mpmath
+    && pip uninstall -y sympy mpmath \
+    && site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
+    && rm -rf "$site/onnx/backend/test/data" \
+    && find "$site/numpy" "$site/scipy" -depth -type d -name tests -exec rm -rf {} +
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --no-deps --no-build-isolation .
