@@ -16,6 +16,7 @@ import pytest
 import tomllib
 import yaml
 
+import mlgate
 from mlgate.action import read_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,7 +80,10 @@ def test_every_input_in_action_yml_is_read_and_every_input_read_is_declared():
     assert read | {"github_token"} == declared
     assert action["inputs"]["github_token"]["default"] == "${{ github.token }}"
     assert set(action["outputs"]) == {"verdict", "results_path", "comment_url"}
-    assert action["runs"] == {"using": "docker", "image": "Dockerfile"}
+    assert action["runs"] == {
+        "using": "docker",
+        "image": f"docker://ghcr.io/org/ml-efficiency-gate:{mlgate.__version__}",
+    }
 
 
 # ---- the Dockerfile, parsed and replayed ----------------------------------------------------
@@ -98,11 +102,19 @@ def instructions() -> list[tuple[str, str]]:
 
 def test_dockerfile_pins_everything_and_runs_the_packaged_entry_point():
     steps = instructions()
-    base = next(rest for keyword, rest in steps if keyword == "FROM")
-    assert re.fullmatch(r"python:3\.11-slim-\w+@sha256:[0-9a-f]{64}", base)
+    assert steps[0][0] == "ARG"
+    name, default = steps[0][1].split("=", 1)
+    assert re.fullmatch(r"python:3\.11-slim-\w+@sha256:[0-9a-f]{64}", default)
+    assert next(rest for keyword, rest in steps if keyword == "FROM") == f"${{{name}}}"
     runs = [rest for keyword, rest in steps if keyword == "RUN"]
-    apt = " ".join(r for r in runs if "apt-get install" in r)
-    assert re.search(r"\bgit=\S+", apt), "git must be installed, pinned"
+    apt = next(r for r in runs if "apt-get install" in r)
+    installed = apt.split("apt-get install", 1)[1].split("&&")[0].split()
+    assert {"git", "git-lfs"} <= set(installed)
+    # No `=version`: Debian drops superseded versions, which would break every rebuild;
+    # the installed versions are recorded in the image instead.
+    assert not any("=" in word for word in installed if not word.startswith("-"))
+    assert "dpkg-query -W git git-lfs > /usr/share/mlgate/debian-packages.txt" in apt
+    assert any("pip uninstall -y sympy mpmath" in r for r in runs)  # never imported
     for command in (c for r in runs for c in r.split("&&") if "pip install" in c):
         assert "--require-hashes" in command or "--no-deps" in command, command
         assert ".lock" in command or command.strip().endswith("."), command
@@ -232,12 +244,9 @@ def test_reusable_workflow_plans_benches_every_target_and_merges_even_after_a_cr
     assert "contents: write" not in yaml.safe_dump(jobs["gate"].get("permissions", {}))
     assert jobs["history"]["permissions"] == {"contents": "write"}
     # the pins the jobs install follow this package and its onnxruntime
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    assert call["inputs"]["install"]["default"] == f"ml-efficiency-gate=={project['version']}"
-    runtime = next(
-        d for d in project["dependencies"] if d.startswith("onnxruntime==") and ">=" in d
-    )
-    version = runtime.split(";")[0].removeprefix("onnxruntime==")
+    assert call["inputs"]["install"]["default"] == f"ml-efficiency-gate=={mlgate.__version__}"
+    lock = (ROOT / "requirements" / "runtime.lock").read_text()
+    version = re.search(r"^onnxruntime==(\S+)", lock, re.MULTILINE)[1]
     assert call["inputs"]["gpu_runtime"]["default"] == f"onnxruntime-gpu=={version}"
 
 
@@ -266,7 +275,17 @@ def test_the_example_config_is_valid_and_names_three_targets():
 def test_self_test_runs_this_action_and_this_reusable_workflow():
     workflow = _load(ROOT / ".github" / "workflows" / "self-test.yml")
     steps = workflow["jobs"]["action"]["steps"]
-    assert any(s.get("uses") == "./" for s in steps)
+    action = next(i for i, s in enumerate(steps) if s.get("uses") == "./")
+    rewrite = [
+        i for i, s in enumerate(steps) if "image: Dockerfile|' action.yml" in s.get("run", "")
+    ]
+    assert rewrite, "the self-test must build this Dockerfile, not pull the published image"
+    assert rewrite[0] < action
+    sed = steps[rewrite[0]]["run"].split("'")[1]  # s|PATTERN|REPLACEMENT|
+    pattern, replacement = sed.split("|")[1:3]
+    text = (ROOT / "action.yml").read_text()
+    rewritten = re.sub(pattern.replace("^", "(?m)^", 1), replacement, text)
+    assert yaml.safe_load(rewritten)["runs"] == {"using": "docker", "image": "Dockerfile"}
     assert workflow["jobs"]["matrix"]["uses"] == "./.github/workflows/model-gate.yml"
     assert workflow["jobs"]["matrix"]["with"]["install"] == "."
 
@@ -291,3 +310,37 @@ def test_release_example_benches_against_the_previous_tag_and_attaches_the_repor
         workflow["env"]["MLGATE_INSTALL"]
         == _load(REUSABLE)["on"]["workflow_call"]["inputs"]["install"]["default"]
     )
+
+
+def test_release_builds_verifies_and_pushes_the_image_action_yml_runs():
+    workflow = _load(ROOT / ".github" / "workflows" / "release.yml")
+    image = workflow["jobs"]["image"]
+    assert image["permissions"] == {"contents": "read", "packages": "write"}
+    names = [step.get("name", step.get("uses")) for step in image["steps"]]
+    assert names.index("Verify the image") < names.index("Push the image")
+    lines = _run_lines({"jobs": {"image": image}})
+    assert any("docker build" in line for line in lines)
+    assert 'docker run --rm --entrypoint mlgate "$IMAGE" --version | tee version.txt' in lines
+    assert 'test "$(head -n 1 version.txt)" = "mlgate $VERSION"' in lines
+    assert "ml-efficiency-gate:$version" in " ".join(lines)
+    assert set(workflow["jobs"]["publish"]["needs"]) == {"build", "image"}
+    check = next(line for line in lines if line.startswith("grep -Eq"))
+    pattern = check.split('"')[1].replace("${version}", re.escape(mlgate.__version__))
+    assert re.search(pattern, (ROOT / "action.yml").read_text(), re.MULTILINE)
+
+
+def _path_filters(workflow: dict) -> list[list[str]]:
+    triggers = workflow["on"] if isinstance(workflow["on"], dict) else {}
+    return [
+        spec["paths"]
+        for spec in triggers.values()
+        if isinstance(spec, dict) and "**/*.onnx" in spec.get("paths", [])
+    ]
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_model_triggers_include_external_data_in_both_layouts(workflow):
+    """`model.onnx.data` (onnx's default) and `model.onnx_data` (Hugging Face optimum): a PR
+    that changes only the weights must still start the gate."""
+    for paths in _path_filters(_load(workflow)):
+        assert {"**/*.onnx.data", "**/*.onnx_data"} <= set(paths), paths

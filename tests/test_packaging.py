@@ -4,11 +4,20 @@ of the wheel in a clean environment gives a working CLI that runs the demo."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import zipfile
+from email.parser import Parser
 from pathlib import Path
 
 import pytest
+import tomllib
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+import mlgate
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -56,3 +65,66 @@ def test_pipx_install_of_the_wheel_runs_the_demo(dist, tmp_path):
                 env=env, cwd=tmp_path)  # fmt: skip
     assert "the demo itself succeeded" in demo
     assert (tmp_path / "demo" / "comment.md").read_text().startswith("<!-- mlgate:comment v1 -->")
+
+
+# ---- installs beside an ML stack -----------------------------------------------------------
+
+
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _lock_pins(name: str) -> dict[str, str]:
+    text = (ROOT / "requirements" / name).read_text()
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", text, re.MULTILINE)
+    return {canonicalize_name(package): version for package, version in pins}
+
+
+def test_dependencies_are_compatible_ranges_that_the_hash_pinned_lock_satisfies():
+    project = _project()
+    pins = _lock_pins("runtime.lock")
+    for text in project["dependencies"]:
+        requirement = Requirement(text)
+        specifiers = list(requirement.specifier)
+        assert {s.operator for s in specifiers} == {">=", "<"}, text  # a range, not a pin
+        upper = next(s for s in specifiers if s.operator == "<")
+        lower = next(s for s in specifiers if s.operator == ">=")
+        assert Version(upper.version) > Version(lower.version), text
+        locked = pins[canonicalize_name(requirement.name)]
+        assert requirement.specifier.contains(locked), (text, locked)  # the image's version
+    assert "sympy" not in {Requirement(d).name for d in project["dependencies"]}
+
+
+def test_the_gpu_extra_brings_onnxruntime_gpu_in_the_same_range():
+    extras = _project()["optional-dependencies"]
+    (gpu,) = (Requirement(d) for d in extras["gpu"])
+    cpu = next(Requirement(d) for d in _project()["dependencies"] if d.startswith("onnxruntime"))
+    assert gpu.name == "onnxruntime-gpu"
+    assert gpu.specifier == cpu.specifier
+
+
+def test_the_version_is_defined_once_in_the_package():
+    project = _project()
+    assert "version" not in project
+    assert project["dynamic"] == ["version"]
+    dynamic = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert dynamic["dynamic"]["version"] == {"attr": "mlgate.__version__"}
+    assert Version(mlgate.__version__)  # a valid version, read by setuptools at build time
+
+
+@pytest.mark.slow
+def test_the_wheel_is_typed_versioned_once_and_declares_ranges_and_the_gpu_extra(dist):
+    wheel = next(dist.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = Parser().parsestr(archive.read(metadata_name).decode())
+    assert "mlgate/py.typed" in names
+    assert metadata["Version"] == mlgate.__version__
+    requires = [Requirement(r) for r in metadata.get_all("Requires-Dist")]
+    runtime = [r for r in requires if r.marker is None]
+    assert runtime
+    assert not [str(r) for r in runtime if any(s.operator == "==" for s in r.specifier)]
+    assert "gpu" in metadata.get_all("Provides-Extra")
+    gpu = [r for r in requires if r.marker is not None and r.marker.evaluate({"extra": "gpu"})]
+    assert [r.name for r in gpu] == ["onnxruntime-gpu"]

@@ -129,7 +129,9 @@ def read_at(ref: GitPath, cwd: Path | None = None) -> bytes | None:
         run_git("cat-file", "-e", name, cwd=cwd)
     except GitError:
         return None
-    return run_git("cat-file", "blob", name, cwd=cwd)
+    blob = run_git("cat-file", "blob", name, cwd=cwd)
+    # a Git LFS pointer stands for the real file: read it from the local LFS objects
+    return lfs_smudge(ref.rev, ref.path, blob, cwd) if is_lfs_pointer(blob) else blob
 
 
 def read_blob(ref: GitPath, cwd: Path | None = None) -> bytes:
@@ -289,3 +291,35 @@ def commit_files(
     )
     run_git("update-ref", ref, commit, *((parent,) if parent else ("",)), cwd=cwd)
     return commit
+
+
+_LFS_POINTER = re.compile(
+    rb"\Aversion https://git-lfs\.github\.com/spec/v1\n(?:[a-z0-9.-]+ [^\n]*\n)*?"
+    rb"oid sha256:[0-9a-f]{64}\n(?:[a-z0-9.-]+ [^\n]*\n)*\Z"
+)
+
+
+def is_lfs_pointer(blob: bytes) -> bool:
+    """Whether a blob is a Git LFS pointer file (a few lines naming the real file's sha256)."""
+    return len(blob) < 1024 and _LFS_POINTER.match(blob) is not None
+
+
+def lfs_smudge(rev: str, path: str, pointer: bytes, cwd: Path | None = None) -> bytes:
+    """The file a Git LFS pointer stands for, from the local LFS objects (git-lfs fetches a
+    missing one from the remote when it can reach it)."""
+    shown = posixpath.normpath(path)
+    try:
+        return run_git(
+            "lfs", "smudge", "--", shown, cwd=cwd, stdin=pointer, env={"GIT_TERMINAL_PROMPT": "0"}
+        )
+    except GitError as error:
+        if "is not a git command" in str(error):
+            raise GitError(
+                f"'{shown}' at git revision '{rev}' is stored with Git LFS and git-lfs is not "
+                "installed: install it (e.g. `apt-get install git-lfs`)"
+            ) from None
+        raise GitError(
+            f"'{shown}' at git revision '{rev}' is a Git LFS object that is not in this "
+            f"checkout: run `git lfs fetch origin {rev}` before mlgate (in GitHub Actions set "
+            "`lfs: true` on actions/checkout and fetch the base's objects the same way)"
+        ) from None

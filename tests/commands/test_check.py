@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import onnx
+
 from mlgate.cli import main
 from mlgate.commands.check import CheckOptions, check, detect_changes
 from tests.github.actions_runtime import DEMO, git
@@ -141,3 +143,33 @@ def test_on_a_pr_threshold_overrides_from_the_workflow_are_flagged_as_pr_control
     assert "latency.p50: off" in note
     assert "PR-controlled" in note
     assert "mlgate.yml (read from the base branch)" in note
+
+
+def test_a_model_in_optimums_layout_changes_when_only_its_onnx_data_does(tmp_path):
+    """Hugging Face optimum saves the weights as `model.onnx_data` beside `model.onnx`."""
+    repo = _repo(tmp_path)
+    folder = repo / "models" / "hf"
+    folder.mkdir()
+
+    def save(seed: int) -> None:
+        onnx.save_model(
+            matmul_chain(seed=seed),
+            str(folder / "model.onnx"),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location="model.onnx_data",
+            size_threshold=0,
+        )
+
+    save(1)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "optimum export")
+    base = git(repo, "rev-parse", "HEAD")
+    save(2)
+    git(repo, "checkout", "-q", "HEAD", "--", "models/hf/model.onnx")  # only the data differs
+    _, head = _commit(repo)
+    assert git(repo, "diff", "--name-only", base, head) == "models/hf/model.onnx_data"
+    changes = detect_changes(base, head, ("**/*.onnx",), repo)
+    assert [(c.path, c.status, c.gated) for c in changes] == [
+        ("models/hf/model.onnx", "modified", True)
+    ]
