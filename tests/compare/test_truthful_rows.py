@@ -94,3 +94,15 @@ def test_an_energy_proxy_with_uncounted_ops_on_a_side_is_shown_not_gated():
     assert row.verdict == "skipped"
     assert "lower bound" in row.note
     assert result.verdict == "pass"
+
+
+def test_an_accuracy_interval_reads_in_points_not_percent():
+    from mlgate.render.view import change_text, failure_sentence
+    from mlgate.results.schema import MetricResult
+
+    accuracy = MetricResult(
+        "accuracy", "fraction", True, 0.976, 0.918, -0.059, -0.0574, "-0.5pp", "fail",
+        ci=(-0.066, -0.038), note="top1",
+    )  # fmt: skip
+    assert "95% CI −6.6 pt…−3.8 pt" in failure_sentence(accuracy)
+    assert change_text(accuracy) == "−5.74 pt (CI −6.6 pt…−3.8 pt)"

@@ -103,15 +103,24 @@ def label(metric: MetricResult) -> str:
     return text
 
 
+def interval_text(metric: MetricResult) -> str:
+    """The interval of the change: of `delta` in points for a fraction (paired accuracy),
+    of the relative `change` otherwise; "" when there is none."""
+    if metric.ci is None:
+        return ""
+    shown = fmt.signed_points if metric.unit == "fraction" else fmt.signed_percent
+    return f"{shown(metric.ci[0])}…{shown(metric.ci[1])}"
+
+
 def change_text(metric: MetricResult) -> str:
     if metric.base is None:
         return "—"
-    if metric.unit == "fraction":
-        return fmt.signed_points(metric.delta)
-    text = fmt.signed_percent(metric.change)
-    if metric.ci is not None:
-        text += f" (CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])})"
-    return text
+    text = (
+        fmt.signed_points(metric.delta)
+        if metric.unit == "fraction"
+        else fmt.signed_percent(metric.change)
+    )
+    return text + (f" (CI {interval_text(metric)})" if metric.ci is not None else "")
 
 
 def _short_change(metric: MetricResult) -> str:
@@ -125,9 +134,7 @@ def failure_sentence(metric: MetricResult) -> str:
         _short_change(metric) if metric.base is not None else fmt.value(metric.unit, metric.head)
     ]
     if metric.ci is not None:
-        parts.append(
-            f"95% CI {fmt.signed_percent(metric.ci[0])}…{fmt.signed_percent(metric.ci[1])}"
-        )
+        parts.append(f"95% CI {interval_text(metric)}")
     if metric.threshold:
         parts.append(f"threshold {metric.threshold}")
     return f"{label(metric)} ({', '.join(parts)})"
