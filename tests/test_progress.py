@@ -175,7 +175,8 @@ def test_the_action_logs_by_its_log_level_input():
     assert isinstance(_progress(read_inputs({"INPUT_LOG_LEVEL": "quiet"}), env), NoProgress)
     verbose = _progress(read_inputs({"INPUT_LOG_LEVEL": "verbose"}), env)
     assert isinstance(verbose, LogProgress)
-    assert (verbose.verbose, verbose.github) == (True, True)
+    # no ::group:: in the Action: it runs inside ::stop-commands::, where groups are inert
+    assert (verbose.verbose, verbose.github) == (True, False)
     normal = _progress(read_inputs({}), env)
     assert isinstance(normal, LogProgress)
     assert normal.verbose is False

@@ -222,11 +222,13 @@ def _stderr_line(line: str) -> None:
 
 
 def _progress(inputs: ActionInputs, env: Mapping[str, str]) -> Progress:
-    """One line per model, target and phase on stderr, folded per model on GitHub."""
+    """One line per model, target and phase on stderr. Not folded into `::group::`s: the
+    Action runs inside a `::stop-commands::` pair (models and their libraries log from
+    here on), where a group command would only print itself; `mlgate check` and `bench` in
+    the reusable workflow fold per model."""
     if inputs.log_level == "quiet":
         return NoProgress()
-    github = env.get("GITHUB_ACTIONS") == "true"
-    return LogProgress(_stderr_line, github=github, verbose=inputs.log_level == "verbose")
+    return LogProgress(_stderr_line, github=False, verbose=inputs.log_level == "verbose")
 
 
 def _print_outcome(outcome: ActionOutcome) -> None:
