@@ -9,11 +9,14 @@ import dataclasses
 import posixpath
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mlgate import git
-from mlgate.bench.inputs import EvalData, load_eval_data
 from mlgate.errors import DataError, GitError
 from mlgate.model.load import LFS_POINTER_PREFIX
+
+if TYPE_CHECKING:  # the plan job reads gate files without a model runtime installed
+    from mlgate.bench.inputs import EvalData
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def eval_data_at(
 ) -> EvalData:
     """Eval data (also the optimizer's calibration data) with the usual `.npz` checks; from
     git, the blob is checked on a private copy and reported under its `path at rev` name."""
+    from mlgate.bench.inputs import load_eval_data  # imports onnxruntime: only here
+
     if files.rev is None:
         return load_eval_data(files.root / name, labels_key, max_mb)
     try:
