@@ -229,3 +229,11 @@ def parse_outputs(text: str) -> dict[str, str]:
         else:
             i += 1
     return outputs
+
+
+_PROGRESS = re.compile(r" … \d+(\.\d+)? s( \(about \d+(\.\d+)? s left\))?$")
+
+
+def error_lines(stderr: str) -> list[str]:
+    """What the Action said on stderr besides its progress lines (one per step, `… 1.2 s`)."""
+    return [line for line in stderr.strip().splitlines() if not _PROGRESS.search(line)]

@@ -12,6 +12,7 @@ import pytest
 
 from tests.github.actions_runtime import (
     Runner,
+    error_lines,
     git,
     make_repo,
     pull_request_event,
@@ -157,7 +158,7 @@ def test_shallow_checkout_says_fetch_depth_and_the_comment_says_it_too(tmp_path,
     done = run_entrypoint(runner)
     assert done.returncode == 2
     assert "fetch-depth: 0" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+    assert len(error_lines(done.stderr)) == 1  # one line, after the progress lines
     assert "Traceback" not in done.stderr
     (comment,) = github.comments_on(7)
     assert "could not finish" in comment["body"]
