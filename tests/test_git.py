@@ -65,3 +65,8 @@ def test_a_model_argument_too_long_for_the_file_system_is_one_line_not_a_crash(t
     repo = _repo(tmp_path)
     with pytest.raises(git.GitError, match="revision"):
         git.parse_model_ref("x" * 5000 + ":models/a.onnx", repo)
+
+
+def test_outside_a_repository_the_error_says_so_not_fetch_it(tmp_path):
+    with pytest.raises(git.GitError, match="not inside a Git repository"):
+        git.resolve_commit("HEAD", tmp_path)

@@ -172,6 +172,7 @@ def resolve_commit(rev: str, cwd: Path | None = None) -> str:
     for candidate in (rev, f"origin/{rev}", f"refs/remotes/origin/{rev}"):
         if has_commit(candidate, cwd):
             return run_git("rev-parse", f"{candidate}^{{commit}}", cwd=cwd).decode().strip()
+    run_git("rev-parse", "--git-dir", cwd=cwd)  # outside a repository: say that, not "fetch"
     raise GitError(_missing_history(rev, cwd))
 
 
