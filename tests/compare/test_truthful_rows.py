@@ -106,3 +106,16 @@ def test_an_accuracy_interval_reads_in_points_not_percent():
     )  # fmt: skip
     assert "95% CI −6.6 pt…−3.8 pt" in failure_sentence(accuracy)
     assert change_text(accuracy) == "−5.74 pt (CI −6.6 pt…−3.8 pt)"
+
+
+def test_gated_fidelity_with_no_comparable_output_is_undecided_not_a_pass():
+    from mlgate.compare.compare import Fidelity
+
+    result = evaluate_target(
+        "cpu", ["CPU"], 1, Measured(size=(1, 1), params=(1, 1), fidelity=Fidelity()),
+        {"fidelity.cosine": parse_threshold(">= 0.999")},
+    )  # fmt: skip
+    row = next(m for m in result.metrics if m.name == "fidelity.cosine")
+    assert row.verdict == "inconclusive"
+    assert "could be compared" in row.note
+    assert result.verdict == "inconclusive"

@@ -325,11 +325,16 @@ def _fidelity_observations(m: Measured) -> list[Observation]:
     if m.fidelity is None:
         return []
     source = f"head vs base outputs on the {m.fidelity.inputs} inputs"
-    return [
+    found = [
         Observation(METRICS[name], None, value, method="measured", source=source)
         for name, field_name in FIDELITY_METRICS
         if (value := getattr(m.fidelity, field_name)) is not None
     ]
+    if found:
+        return found
+    # No output could be compared: where agreement is gated this is undecided, not a pass.
+    note = "no output of head and base could be compared (names, shapes or types differ)"
+    return [Observation(METRICS["fidelity.cosine"], None, None, note=note, source=source)]
 
 
 def _quality_observations(m: Measured, confidence: float) -> list[Observation]:

@@ -49,7 +49,7 @@ def _relative(base: float | None, head: float | None) -> float | None:
 def _judge_bound(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
     assert threshold.op is not None
     if obs.head is None:
-        return "skipped", "not measured"
+        return "inconclusive", "not decided: not measured"
     ok = obs.head >= threshold.value if threshold.op == ">=" else obs.head <= threshold.value
     return ("pass", "") if ok else ("fail", f"{obs.head:.6g} violates {threshold.text}")
 
