@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlgate import __version__
-from mlgate.bench.environment import provenance
+from mlgate.bench.environment import provenance, runtime_versions
 from mlgate.optimize.run import Drift, OptimizeJob, drift_of, finish_target, run_search
 from mlgate.optimize.search import SearchOutcome
 from mlgate.progress import Progress
@@ -31,6 +31,7 @@ def search_key(job: OptimizeJob) -> search_cache.SearchKey:
         "python": prov.python,
         "providers": list(job.target.providers),
         "threads": job.target.threads,
+        "runtimes": runtime_versions(),
     }
     settings = {
         **job.config.model_dump(exclude=_TIME_SETTINGS),
@@ -51,6 +52,7 @@ def _reused(cached: search_cache.CachedSearch) -> SearchOutcome:
         seconds=info.seconds,
         not_tried=list(info.not_tried),
         notes=[*info.notes, cached.note()],
+        deployment=info.deployment,
     )
 
 

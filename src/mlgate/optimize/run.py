@@ -62,6 +62,7 @@ def run_search(job: OptimizeJob, out_dir: Path | None = None) -> SearchOutcome:
             output=job.output,
             batch_size=job.batch_size,
             input_shapes=dict(job.input_shapes),
+            runtimes=job.target.runtimes,
         ),
         budget_from(job.config, job.metric),
         settings_from(job.config),
@@ -113,4 +114,5 @@ def finish_target(job: OptimizeJob, outcome: SearchOutcome, drift: Drift) -> Opt
         not_tried=outcome.not_tried,
         notes=[*outcome.notes, *drift[1]],
         drift=drift[0],
+        deployment=outcome.deployment,
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mlgate.results.deployment import Deployment
+
 SCHEMA_VERSION = 2
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
@@ -192,6 +194,7 @@ class OptimizationInfo:
     not_tried: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     drift: OptimizationDrift | None = None
+    deployment: Deployment | None = None  # how to run the recommended variant
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,8 @@ class Provenance:
     onnx: str
     onnxruntime: str
     numpy: str
+    openvino: str | None = None  # installed: the variant search may run models on it
+    nncf: str | None = None
 
 
 @dataclass(frozen=True)
