@@ -58,6 +58,7 @@ from mlgate.optimize.passes import (
     StaticInt8,
     TransformerFusion,
     constant_weights,
+    nothing_to_quantize,
     opset,
 )
 from mlgate.results.deployment import Deployment
@@ -346,6 +347,9 @@ class _Search:
         if any(v.name == plan.name for v in self.variants) or not self.may_try(plan.name):
             return None
         path, seconds = self.job.path, None
+        if plan.model == "nncf-int8" and (reason := nothing_to_quantize(self.model)):
+            self.record(VariantResult(plan.name, plan.passes, "skipped", reason))
+            return None
         if plan.model == "nncf-int8":
             self.count += 1
             path = self.workdir / f"variant-{self.count}.xml"

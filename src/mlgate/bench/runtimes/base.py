@@ -101,7 +101,7 @@ def native_cpu_precision(
             return None
         return (
             f"{precision} not native on this CPU (no {'/'.join(wanted)} in /proc/cpuinfo "
-            "flags): it would be emulated, slower than fp32"
+            "flags): OpenVINO would emulate it or run fp32 instead"
         )
     if precision.upper() in capabilities:
         return None
