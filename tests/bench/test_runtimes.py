@@ -39,9 +39,13 @@ def test_openvino_compiles_and_runs_an_onnx_cnn_like_onnxruntime(tmp_path):
     assert ov_runner.inputs[0].type == "tensor(float)"
     assert ov_runner.output_names == ort_runner.output_names == ["logits"]
     batches = [Batch(feeds, None), Batch(_image(batch=3, side=24), None)]  # dynamic shapes
-    found = fidelity(collect_outputs(ort_runner, batches), collect_outputs(ov_runner, batches), None)
-    assert found.cosine is not None and found.cosine > 0.9999
-    assert found.max_abs_diff is not None and found.max_abs_diff < 1e-3
+    found = fidelity(
+        collect_outputs(ort_runner, batches), collect_outputs(ov_runner, batches), None
+    )
+    assert found.cosine is not None
+    assert found.cosine > 0.9999
+    assert found.max_abs_diff is not None
+    assert found.max_abs_diff < 1e-3
     assert ov_runner.runner(feeds)() is not None  # the timing loop's call
 
 
@@ -65,7 +69,8 @@ def test_a_bf16_hint_on_a_cpu_without_bf16_is_read_back_as_what_runs(tmp_path):
     runner = OpenVino().load(path, LoadOptions(threads=1, precision="bf16"), "cnn.onnx")
     assert runner.precision == "fp32"  # OpenVINO ran f32: the search skips it as a duplicate
     reason = OpenVino().precision_available(CPU, "bf16")
-    assert reason is not None and "no amx_bf16/avx512_bf16 in /proc/cpuinfo flags" in reason
+    assert reason is not None
+    assert "no amx_bf16/avx512_bf16 in /proc/cpuinfo flags" in reason
 
 
 def test_openvino_refuses_a_model_it_cannot_compile_in_one_line(tmp_path):
@@ -74,7 +79,8 @@ def test_openvino_refuses_a_model_it_cannot_compile_in_one_line(tmp_path):
         OpenVino().load(forest, ONE_THREAD, "forest.onnx")
     message = str(error.value)
     assert message.startswith("OpenVINO cannot compile forest.onnx: ")
-    assert "\n" not in message and len(message) < 500
+    assert "\n" not in message
+    assert len(message) < 500
 
 
 def test_native_precision_follows_the_cpu_flags():
@@ -84,7 +90,8 @@ def test_native_precision_follows_the_cpu_flags():
     assert native_cpu_precision("fp32", avx2, []) is None
     assert native_cpu_precision("int8", avx2, []) is None
     reason = native_cpu_precision("bf16", avx2, ["FP32", "INT8"])
-    assert reason is not None and reason.startswith("bf16 not native on this CPU")
+    assert reason is not None
+    assert reason.startswith("bf16 not native on this CPU")
     assert native_cpu_precision("fp16", amx, []) is not None  # AMX-BF16 is not AMX-FP16
     assert native_cpu_precision("bf16", None, ["FP32", "BF16"]) is None  # no flags: ask
     assert native_cpu_precision("bf16", None, ["FP32"]) is not None
@@ -111,7 +118,8 @@ def test_the_registry_names_both_runtimes_and_the_target_picks():
     assert [r.name for r in choose(CPU).runtimes] == ["onnxruntime", "openvino"]
     assert [r.name for r in choose(CPU, ["openvino"]).runtimes] == ["openvino"]
     unknown = choose(CPU, ["tvm"])
-    assert unknown.runtimes == [] and "no runtime named tvm" in unknown.unavailable["tvm"]
+    assert unknown.runtimes == []
+    assert "no runtime named tvm" in unknown.unavailable["tvm"]
 
 
 def test_gpu_targets_need_the_device_or_say_it_is_absent():
@@ -129,7 +137,8 @@ def test_gpu_targets_need_the_device_or_say_it_is_absent():
         assert OnnxRuntime().available(GPU) is None
     else:
         ort_reason = OnnxRuntime().available(GPU)
-        assert ort_reason is not None and "lacks CUDAExecutionProvider" in ort_reason
+        assert ort_reason is not None
+        assert "lacks CUDAExecutionProvider" in ort_reason
         pytest.skip("no GPU here: the GPU paths were checked for their reasons only")
 
 
@@ -156,7 +165,9 @@ def test_an_onnxruntime_runner_and_an_openvino_runner_interleave_in_one_process(
         return OpenVino().load(path, ONE_THREAD, "cnn.onnx")
 
     found = ab_runners(ort_runner, ov_runner, feeds, 0.6, 1, 0.95, cost)
-    assert found.segments >= 2 and found.pairs >= 4
-    assert np.isfinite(found.ratio) and found.ratio > 0
+    assert found.segments >= 2
+    assert found.pairs >= 4
+    assert np.isfinite(found.ratio)
+    assert found.ratio > 0
     assert found.low <= found.ratio <= found.high
     assert opened[:4] == ["onnxruntime", "openvino", "openvino", "onnxruntime"]  # alternating
