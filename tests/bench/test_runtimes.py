@@ -171,3 +171,12 @@ def test_an_onnxruntime_runner_and_an_openvino_runner_interleave_in_one_process(
     assert found.ratio > 0
     assert found.low <= found.ratio <= found.high
     assert opened[:4] == ["onnxruntime", "openvino", "openvino", "onnxruntime"]  # alternating
+
+
+@pytest.mark.parametrize("runtime", [OnnxRuntime(), OpenVino()], ids=lambda r: r.name)
+def test_each_runtime_profiles_where_the_time_goes_by_op_type(tmp_path, runtime):
+    path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    times = runtime.profile(path, ONE_THREAD, _image(), runs=3)
+    assert any("conv" in op.lower() for op in times), times
+    assert all(ms >= 0 for ms in times.values())
+    assert sum(times.values()) > 0

@@ -74,6 +74,11 @@ class Runtime(Protocol):
     def describe(self, options: LoadOptions) -> OnnxRuntimeSettings | OpenVinoSettings:
         """The settings `load` uses, as a deployment records them."""
 
+    def profile(
+        self, path: Path, options: LoadOptions, feeds: dict[str, np.ndarray], runs: int
+    ) -> dict[str, float]:
+        """Milliseconds per run by op type (the runtime's own op names), from its profiler."""
+
 
 @functools.cache
 def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str] | None:

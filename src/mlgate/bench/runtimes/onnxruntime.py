@@ -8,6 +8,8 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from mlgate.bench.runtimes.base import LoadOptions, Runner
 from mlgate.bench.session import Target
 from mlgate.results.deployment import OnnxRuntimeSettings, Precision, RuntimeName
@@ -52,6 +54,13 @@ class OnnxRuntime:
 
         target = Target("runtime", options.providers, options.threads)
         return open_session(path, target, display)
+
+    def profile(
+        self, path: Path, options: LoadOptions, feeds: dict[str, np.ndarray], runs: int
+    ) -> dict[str, float]:
+        from mlgate.bench.op_profile import op_times
+
+        return op_times(path, Target("runtime", options.providers, options.threads), feeds, runs)
 
     def describe(self, options: LoadOptions) -> OnnxRuntimeSettings:
         """What bench/session.py sets, as `onnxruntime.SessionOptions` attributes and

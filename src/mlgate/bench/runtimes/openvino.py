@@ -21,7 +21,6 @@ import numpy as np
 from mlgate.bench.runtimes.base import (
     GPU_PROVIDERS,
     LoadOptions,
-    Runner,
     cpu_flags,
     native_cpu_precision,
 )
@@ -50,7 +49,7 @@ class OpenVinoRunner:
 
     def __init__(self, compiled: Any, display: str, precision: Precision) -> None:
         self._compiled = compiled
-        self._request = compiled.create_infer_request()
+        self.request = compiled.create_infer_request()
         self.display = display
         self.precision = precision  # what the compiled model runs, read back
         self.inputs = [
@@ -65,7 +64,7 @@ class OpenVinoRunner:
 
     def run(self, feeds: dict[str, np.ndarray], hint: str = "") -> list[Any]:
         try:
-            result = self._request.infer(feeds)
+            result = self.request.infer(feeds)
         except Exception as exc:  # OpenVINO raises RuntimeError with C++ source paths
             tail = f"; {hint}" if hint else ""
             raise ModelError(
@@ -74,7 +73,7 @@ class OpenVinoRunner:
         return [np.asarray(result[port]) for port in self._compiled.outputs]
 
     def runner(self, feeds: dict[str, np.ndarray]) -> Callable[[], Any]:
-        return functools.partial(self._request.infer, feeds, share_inputs=True)
+        return functools.partial(self.request.infer, feeds, share_inputs=True)
 
 
 def _port_name(port: Any, index: int) -> str:
@@ -143,11 +142,32 @@ class OpenVino:
             }
         return OpenVinoSettings(device, properties)
 
-    def load(self, path: Path, options: LoadOptions, display: str) -> Runner:
+    def profile(
+        self, path: Path, options: LoadOptions, feeds: dict[str, np.ndarray], runs: int
+    ) -> dict[str, float]:
+        """Per op type, from OpenVINO's performance counters (executed nodes only; their
+        `exec_type`, e.g. `jit_avx2_f32`, shows the kernel and precision that ran)."""
+        runner = self.load(path, options, path.name, {"PERF_COUNT": True})
+        request = runner.request
+        totals: dict[str, float] = {}
+        for index in range(2 + runs):  # two warm-up runs, not counted
+            request.infer(feeds)
+            if index < 2:
+                continue
+            for info in request.get_profiling_info():
+                if str(info.status).endswith("EXECUTED"):
+                    seconds = info.real_time.total_seconds()
+                    totals[info.node_type] = totals.get(info.node_type, 0.0) + seconds
+        return {op: seconds * 1e3 / runs for op, seconds in totals.items()}
+
+    def load(
+        self, path: Path, options: LoadOptions, display: str,
+        extra: dict[str, str | int | float | bool] | None = None,
+    ) -> OpenVinoRunner:  # fmt: skip
         settings = self.describe(options)
         try:
             compiled = _core(self.package).compile_model(
-                str(path), settings.device, dict(settings.properties)
+                str(path), settings.device, {**settings.properties, **(extra or {})}
             )
         except Exception as exc:  # OpenVINO raises RuntimeError with C++ source paths
             raise ModelError(f"OpenVINO cannot compile {display}: {_one_line(exc)}") from None
