@@ -1,8 +1,8 @@
 """The optimizer's search against an exhaustive sweep of the same space, on real models.
 Outside the test suite (it takes many minutes per model).
 
-    .venv/bin/python -m benchmarks.optimizer_sweep MODEL[:EVAL.npz] ... [--budget 300]
-        [--out docs/optimizer-sweep.md]
+    .venv/bin/python -m benchmarks.optimizer_sweep MODEL[:EVAL.npz][@INPUT=1x3x48x320] ...
+        [--budget 300] [--space all|runtimes] [--out docs/optimizer-sweep.md]
 
 For each model: the gate's search (`mlgate.optimize.search`, default settings unless
 --budget) gives its recommendation and time; then every recipe of the exhaustive space
@@ -65,11 +65,17 @@ class Row:
 
 
 def _job(spec: str) -> SearchInput:
+    """MODEL[:EVAL.npz][@INPUT=1x3x48x320]: the eval data, or synthetic inputs of a shape."""
+    spec, _, shape_text = spec.partition("@")
     path_text, _, data_text = spec.partition(":")
     path = Path(path_text)
     data = load_eval_data(Path(data_text)) if data_text else None
     metric = "top1" if data is not None and data.labels is not None else "fidelity"
-    return SearchInput(path, path.name, CPU, data, metric, None, None)
+    shapes: dict[str, list[int]] = {}
+    if shape_text:
+        name, _, dims = shape_text.partition("=")
+        shapes[name] = [int(d) for d in dims.split("x")]
+    return SearchInput(path, path.name, CPU, data, metric, None, None, shapes)
 
 
 @dataclass
@@ -229,7 +235,7 @@ def _line(r: Row) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("models", nargs="+", help="MODEL[:EVAL.npz]")
+    parser.add_argument("models", nargs="+", help="MODEL[:EVAL.npz][@INPUT=1x3x48x320]")
     parser.add_argument("--budget", type=float, default=300.0, help="search budget, s")
     parser.add_argument("--ab-seconds", type=float, default=6.0, help="sweep A/B per variant")
     parser.add_argument("--no-sweep", action="store_true", help="the search only")
