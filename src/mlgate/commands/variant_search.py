@@ -32,6 +32,7 @@ def search_key(job: OptimizeJob) -> search_cache.SearchKey:
         "providers": list(job.target.providers),
         "threads": job.target.threads,
         "runtimes": runtime_versions(),
+        "runtime_choice": list(job.target.runtimes) if job.target.runtimes else None,
     }
     settings = {
         **job.config.model_dump(exclude=_TIME_SETTINGS),
