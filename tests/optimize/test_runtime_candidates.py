@@ -167,3 +167,39 @@ def test_a_target_limited_to_onnxruntime_gets_no_openvino_candidates(tmp_path):
     assert not [v.name for v in outcome.variants if v.name.startswith("openvino")]
     if outcome.deployment is not None:
         assert outcome.deployment.runtime == "onnxruntime"
+
+
+def test_a_model_openvino_cannot_read_is_tried_once_and_its_other_plans_skipped(tmp_path):
+    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
+    job = SearchInput(forest, "forest.onnx", CPU, None, "fidelity", None, None, {},
+                      ("openvino",))  # fmt: skip
+    outcome = search(job, Budget(), SearchSettings(budget_seconds=20, screen_seconds=0.3))
+    rows = {v.name: v for v in outcome.variants}
+    assert rows["openvino-fp32"].status == "failed"
+    assert rows["openvino-fp32"].reason.startswith("OpenVINO cannot compile forest.onnx: ")
+    assert rows["openvino-nncf-int8"].status == "skipped"
+    assert rows["openvino-nncf-int8"].reason == (
+        "openvino cannot read this model (see openvino-fp32)"
+    )
+    assert outcome.recommended is None
+
+
+def test_weights_in_constant_nodes_do_not_stop_nncf(tmp_path):
+    from onnx import helper
+
+    model = mb.cnn()
+    constants = [
+        helper.make_node("Constant", [], [t.name], value=t) for t in model.graph.initializer
+    ]
+    del model.graph.initializer[:]
+    nodes = list(model.graph.node)
+    del model.graph.node[:]
+    model.graph.node.extend([*constants, *nodes])
+    path = mb.save(model, tmp_path / "constants.onnx")
+    job = _cnn_job(path, ("openvino",))
+    settings = SearchSettings(budget_seconds=3, screen_seconds=0.3, tune_static=False)
+    from mlgate.optimize.search import _Search
+
+    run = _Search(job, Budget(), settings, tmp_path)
+    (nncf_plan,) = [p for p in runtime_plans(run.chosen.runtimes, CPU)[0] if p.model != "original"]
+    assert run.plan_skipped(nncf_plan) is None  # OpenVINO reads Constant weights as constants
