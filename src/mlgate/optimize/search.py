@@ -48,6 +48,7 @@ from mlgate.optimize.passes import (
     constant_weights,
     opset,
 )
+from mlgate.results.deployment import Deployment
 from mlgate.results.schema import VariantResult, VariantStatus
 
 MAX_CALIBRATION_EXAMPLES = 64
@@ -104,6 +105,7 @@ class SearchOutcome:
     notes: list[str]
     best_path: Path | None = None
     recipe: list[dict[str, object]] = field(default_factory=list)  # the winner's passes
+    deployment: Deployment | None = None  # how to run the winner (optimize/recommend.py)
 
 
 @dataclass
@@ -225,6 +227,9 @@ def _judge_fidelity(
             "range: local disagreement a mean cosine hides"
         )
     return found, ""
+
+
+judge_fidelity = _judge_fidelity  # the portability check reads fidelity the same way
 
 
 # ---- the search ------------------------------------------------------------------------------
@@ -416,7 +421,7 @@ def search(
             ]
             if out_dir is not None:
                 out_dir.mkdir(parents=True, exist_ok=True)
-                best_path = out_dir / f"{job.path.stem}.{_slug(recommended)}.onnx"
+                best_path = out_dir / variant_file_name(job.path, recommended)
                 best_path.write_bytes(winner.path.read_bytes())
         return SearchOutcome(
             variants=run.variants,
@@ -431,6 +436,11 @@ def search(
 
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def variant_file_name(original: Path, variant: str) -> str:
+    """The recommended variant's file name: the original's stem and the variant's name."""
+    return f"{_slug(original.stem)}.{_slug(variant)}.onnx"
 
 
 def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:
