@@ -87,15 +87,15 @@ def row_of(
 ) -> ThreadLatency:  # fmt: skip
     p50 = float(np.median(times))
     p90, low, high = clustered_quantile(times, segments, 0.9, confidence, n_resamples=500)
-    interval = (round(low * 1e3, 4), round(high * 1e3, 4)) if np.unique(segments).size > 1 else None
+    interval = (round(low * 1e3, 6), round(high * 1e3, 6)) if np.unique(segments).size > 1 else None
     core_seconds = threads * p50 * 1e6
     cost = None
     if pricing.per_core_hour is not None:
         cost = round(core_seconds / 3600.0 * pricing.per_core_hour, 6)
     return ThreadLatency(
         threads=threads,
-        p50_ms=round(p50 * 1e3, 4),
-        p90_ms=round(p90 * 1e3, 4),
+        p50_ms=round(p50 * 1e3, 6),
+        p90_ms=round(p90 * 1e3, 6),
         p90_ci_ms=interval,
         calls=int(times.size),
         core_seconds_per_million=round(core_seconds, 3),
