@@ -153,7 +153,8 @@ def test_mlgate_optimize_writes_a_deployment_that_loads_or_says_none(tmp_path, c
     assert code == 0
     document = json.loads(report.read_text())
     sizing = document["search"]["right_sizing"]
-    assert sizing is not None and sizing["rows"][0]["threads"] == 1
+    assert sizing is not None
+    assert sizing["rows"][0]["threads"] == 1
     if document["recommended"] is None:
         assert not (out / DEPLOYMENT_FILE).exists()
         assert "no deployment.json written" in printed

@@ -12,12 +12,11 @@ import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
 
-from mlgate.bench.session import Target
+from mlgate.bench.session import Target, runtime_limits
 from mlgate.commands import variant_search
 from mlgate.compare.optimization import PORTABILITY_METRIC, apply_portability
 from mlgate.config import OptimizeConfig
 from mlgate.model.load import load_model
-from mlgate.bench.session import runtime_limits
 from mlgate.optimize.build import Recipe
 from mlgate.optimize.passes import DynamicInt8
 from mlgate.optimize.portability import PortabilityJob, check_portability
@@ -82,7 +81,8 @@ def test_a_head_that_loses_fidelity_under_the_deployments_int8_is_broken(tmp_pat
     found = check_portability(_job(head, deployment, recipe))
     assert found.status == "broken"
     assert any(p.startswith("fidelity under int8:") for p in found.problems), found.problems
-    assert found.cosine is not None and found.cosine < 0.99
+    assert found.cosine is not None
+    assert found.cosine < 0.99
 
 
 def test_the_same_recipe_on_an_ordinary_head_keeps_its_fidelity(tmp_path):
@@ -90,8 +90,10 @@ def test_the_same_recipe_on_an_ordinary_head_keeps_its_fidelity(tmp_path):
     deployment, recipe = _int8_deployment(head)
     found = check_portability(_job(head, deployment, recipe))
     assert not any(p.startswith(("fidelity", "cannot run")) for p in found.problems)
-    assert found.cosine is not None and found.cosine >= 0.99
-    assert found.speedup is not None and found.speedup_ci is not None  # measured, not assumed
+    assert found.cosine is not None
+    assert found.cosine >= 0.99
+    assert found.speedup is not None
+    assert found.speedup_ci is not None
 
 
 def test_a_head_with_an_op_openvino_cannot_run_breaks_an_openvino_deployment(tmp_path):
@@ -129,8 +131,8 @@ def _target(info: OptimizationInfo) -> TargetResult:
 
 
 def _info(status: str) -> OptimizationInfo:
-    deployment = Deployment("openvino", "2026", "m.onnx", "bf16", 1, speedup=2.0,
-                            openvino=OpenVinoSettings("CPU", {"INFERENCE_PRECISION_HINT": "bf16"}))  # fmt: skip
+    settings = OpenVinoSettings("CPU", {"INFERENCE_PRECISION_HINT": "bf16"})
+    deployment = Deployment("openvino", "2026", "m.onnx", "bf16", 1, speedup=2.0, openvino=settings)
     problems = ["fidelity under bf16: cosine 0.9 < 0.99"] if status == "broken" else []
     portability = PortabilityInfo(deployment, "cache", status, problems, 1.1, (0.9, 1.3))  # type: ignore[arg-type]
     return OptimizationInfo([], None, 1.0, 10.0, "rule", portability=portability)
@@ -143,9 +145,11 @@ def test_warn_notes_a_broken_deployment_and_fail_fails_the_target():
     failed = apply_portability(_target(_info("broken")), _info("broken"), "fail")
     assert failed.verdict == "fail"
     metric = next(m for m in failed.metrics if m.name == PORTABILITY_METRIC)
-    assert metric.verdict == "fail" and "cosine 0.9" in metric.note
+    assert metric.verdict == "fail"
+    assert "cosine 0.9" in metric.note
     off = apply_portability(_target(_info("broken")), _info("broken"), "off")
-    assert off.notes == [] and off.verdict == "pass"
+    assert off.notes == []
+    assert off.verdict == "pass"
 
 
 def test_an_unconfirmed_speedup_is_undecided_never_a_pass():
@@ -163,7 +167,8 @@ def test_the_base_deployment_comes_from_the_search_cache(tmp_path):
     job = OptimizeJob(base, head, CPU, None, "fidelity", None, None, {}, OptimizeConfig())
     cache = tmp_path / "cache"
     missing = variant_search.base_deployment(job, cache)
-    assert isinstance(missing, str) and "not in the cache" in missing
+    assert isinstance(missing, str)
+    assert "not in the cache" in missing
     deployment, recipe = _int8_deployment(base.path)
     info = OptimizationInfo([], "dynamic-int8", 1.0, 10.0, "rule", deployment=deployment,
                             recipe=recipe)  # fmt: skip
@@ -171,7 +176,8 @@ def test_the_base_deployment_comes_from_the_search_cache(tmp_path):
     search_cache.save(cache, key, info, "test cpu")
     found = variant_search.base_deployment(job, cache)
     assert not isinstance(found, str)
-    assert found.deployment == deployment and found.recipe == recipe
+    assert found.deployment == deployment
+    assert found.recipe == recipe
     nothing = dataclasses.replace(info, recommended=None, deployment=None)
     search_cache.save(cache, key, nothing, "test cpu")
     assert "no recommended deployment" in str(variant_search.base_deployment(job, cache))

@@ -17,6 +17,7 @@ from mlgate.render.efficiency_view import (
 )
 from mlgate.render.optimize_view import (
     VariantRow,
+    cheapest_target,
     deployment_fields,
     drift_lines,
     recommendation,
@@ -292,6 +293,7 @@ class ReportView:
     costs: list[CostRow]
     chart: str  # Mermaid source, built from sanitised labels and numbers only; "" for none
     headline: str = ""  # every failing and undecided gated metric, for the first line
+    slo_pick: str = ""  # the cheapest configured target and thread count meeting slo_ms
 
 
 def headline(results: Results) -> str:
@@ -341,4 +343,11 @@ def report_view(results: Results) -> ReportView:
         costs=cost_rows(results),
         chart=latency_chart(results),
         headline=headline(results),
+        slo_pick=cheapest_target(
+            [
+                (t.name, t.optimization.right_sizing)
+                for t in results.targets
+                if t.optimization is not None and t.optimization.right_sizing is not None
+            ]
+        ),
     )
