@@ -13,9 +13,11 @@ import pytest
 
 import mlgate.deploy
 from mlgate.bench.deployed import ort_session_options
+from mlgate.bench.inputs import synthetic_feeds
 from mlgate.bench.session import Target, open_session
 from mlgate.cli import main
 from mlgate.errors import DataError, ModelError
+from mlgate.model.profile import index_bounds
 from mlgate.optimize.build import Recipe, build
 from mlgate.optimize.passes import OrtGraph, PassContext
 from mlgate.optimize.recommend import (
@@ -164,9 +166,11 @@ def test_mlgate_optimize_writes_a_deployment_that_loads_or_says_none(tmp_path, c
     loaded = mlgate.deploy.load(out)
     assert loaded.deployment.model == Path(document["recommended"]["path"]).name
     assert document["search"]["deployment"]["model"] == loaded.deployment.model
-    feeds = {"x": np.random.default_rng(2).standard_normal((8, 128)).astype(np.float32)}
-    original = open_session(model, CPU, "original").run(feeds)[0].ravel()
+    session = open_session(model, CPU, "original")  # the inputs the search judged fidelity on
+    feeds = synthetic_feeds(session.inputs, {}, "chain.onnx", index_bounds(onnx.load(model)))
+    original = session.run(feeds)[0].ravel()
     deployed = np.asarray(loaded.run(feeds)[0]).ravel()
     cosine = float(original @ deployed / (np.linalg.norm(original) * np.linalg.norm(deployed)))
     assert cosine >= 0.99
+    assert cosine == pytest.approx(document["recommended"]["cosine"], abs=1e-3)
     assert "mlgate.deploy.load(" in printed
