@@ -14,7 +14,11 @@ from onnx import TensorProto, helper, numpy_helper
 
 from mlgate.bench.session import Target, runtime_limits
 from mlgate.commands import variant_search
-from mlgate.compare.optimization import PORTABILITY_METRIC, apply_portability
+from mlgate.compare.optimization import (
+    PORTABILITY_METRIC,
+    apply_optimization,
+    apply_portability,
+)
 from mlgate.config import OptimizeConfig
 from mlgate.model.load import load_model
 from mlgate.optimize.build import Recipe
@@ -23,6 +27,7 @@ from mlgate.optimize.portability import PortabilityJob, check_portability
 from mlgate.optimize.recommend import ort_original, recipe_steps
 from mlgate.optimize.run import OptimizeJob
 from mlgate.optimize.search import Budget, SearchInput
+from mlgate.progress import LogProgress
 from mlgate.results import search_cache
 from mlgate.results.deployment import Deployment, OpenVinoSettings
 from mlgate.results.schema import (
@@ -182,3 +187,46 @@ def test_the_base_deployment_comes_from_the_search_cache(tmp_path):
     search_cache.save(cache, key, nothing, "test cpu")
     assert "no recommended deployment" in str(variant_search.base_deployment(job, cache))
     assert onnx.load(str(head.path)).graph.node[0].op_type == "Mul"
+
+
+def _gate_job(tmp_path, portability: str = "warn") -> OptimizeJob:  # type: ignore[no-untyped-def]
+    base = load_model(mb.save(mb.matmul_chain(2, WIDTH), tmp_path / "base.onnx"),
+                      runtime_limits(), display="base.onnx")  # fmt: skip
+    head = load_model(_dead_feature_head(tmp_path), runtime_limits(), display="head.onnx")
+    config = OptimizeConfig(screen_seconds=0.3, final_seconds=1.0, drift="off",
+                            right_size_threads=0, portability=portability)  # fmt: skip
+    return OptimizeJob(base, head, CPU, None, "fidelity", None, None, {}, config)
+
+
+def test_the_gate_measures_the_head_under_the_cached_base_deployment(tmp_path):
+    """Through the gate's search step: the base's deployment from the cache, the head
+    broken under it, a note (warn) or a failing target (fail)."""
+    job = _gate_job(tmp_path)
+    cache, lines = tmp_path / "cache", []
+    missed = variant_search.optimize_head(job, lambda: 2.0, cache, LogProgress(lines.append))
+    assert missed.portability is None
+    assert any(
+        n.startswith("portability not checked: the base model's search") for n in missed.notes
+    )
+
+    deployment, recipe = _int8_deployment(job.base.path)
+    info = OptimizationInfo([], "dynamic-int8", 1.0, 10.0, "rule", deployment=deployment,
+                            recipe=recipe)  # fmt: skip
+    key = variant_search.search_key(dataclasses.replace(job, head=job.base))
+    search_cache.save(cache, key, info, "test cpu")
+    found = variant_search.optimize_head(job, lambda: 2.0, cache, LogProgress(lines.append))
+    assert found.portability is not None
+    assert found.portability.status == "broken"
+    assert found.portability.source.startswith("base search from the cache, measured 20")
+    assert any("the head under the base's deployment" in line for line in lines)
+
+    warned = apply_optimization(_target(found), found, "off", "warn")
+    assert warned.verdict == "pass"
+    assert any("fidelity under int8" in n for n in warned.notes)
+    failed = apply_optimization(_target(found), found, "off", "fail")
+    assert failed.verdict == "fail"
+    assert PORTABILITY_METRIC in [m.name for m in failed.metrics]
+    # the head's own search is cached without the base-dependent portability record
+    head_record = search_cache.load(cache, variant_search.search_key(job))
+    assert head_record is not None
+    assert head_record.info.portability is None
