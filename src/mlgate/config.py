@@ -97,6 +97,11 @@ class TargetConfig(_Strict):
     runs_on: str | list[str] = "ubuntu-latest"
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"], min_length=1)
     threads: Annotated[int, Field(gt=0, le=256)] = Field(1, description="intra-op threads")
+    runtimes: list[Literal["onnxruntime", "openvino"]] | None = Field(
+        None,
+        min_length=1,
+        description="runtimes the variant search tries (default: every one installed)",
+    )
     allow_missing: bool = Field(False, description="a missing provider skips instead of failing")
     price_per_hour: Annotated[float, Field(ge=0, le=1e6)] | None = Field(
         None, description="$ per runner hour, for cost per million inferences"

@@ -230,3 +230,12 @@ def test_the_gate_measures_the_head_under_the_cached_base_deployment(tmp_path):
     head_record = search_cache.load(cache, variant_search.search_key(job))
     assert head_record is not None
     assert head_record.info.portability is None
+
+
+def test_a_recipe_this_mlgate_cannot_rebuild_says_nothing_about_the_head(tmp_path):
+    head = mb.save(mb.matmul_chain(2, WIDTH), tmp_path / "head.onnx")
+    deployment, _ = _int8_deployment(head)
+    found = check_portability(_job(head, deployment, [{"pass": "from-the-future"}]))
+    assert found.status == "undecided"
+    assert found.problems == []
+    assert "cannot be rebuilt here" in found.note

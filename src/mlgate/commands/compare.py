@@ -338,7 +338,12 @@ def _measure_target(
     plan: _Plan, target_config: TargetConfig, options: CompareOptions, progress: Progress
 ) -> tuple[TargetResult, PairResult | None]:
     started = time.monotonic()
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    target = Target(
+        target_config.name,
+        tuple(target_config.providers),
+        target_config.threads,
+        tuple(target_config.runtimes) if target_config.runtimes is not None else None,
+    )
     try:
         check_target(target)
     except TargetError as exc:

@@ -86,7 +86,12 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             f"--target {chosen}: not a configured target (targets: {', '.join(names)})"
         )
     target_config = next(t for t in config.targets if t.name == chosen)
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    target = Target(
+        target_config.name,
+        tuple(target_config.providers),
+        target_config.threads,
+        tuple(target_config.runtimes) if target_config.runtimes is not None else None,
+    )
     check_target(target)
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
         resolved = source.resolve(options.model, Path(workdir))

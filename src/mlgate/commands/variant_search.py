@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mlgate import __version__
-from mlgate.bench.environment import provenance
+from mlgate.bench.environment import provenance, runtime_versions
 from mlgate.config import Config
 from mlgate.optimize.right_size import Pricing, available_cores
 from mlgate.optimize.run import (
@@ -45,6 +45,8 @@ def search_key(job: OptimizeJob) -> search_cache.SearchKey:
         "python": prov.python,
         "providers": list(job.target.providers),
         "threads": job.target.threads,
+        "runtimes": runtime_versions(),
+        "runtime_choice": list(job.target.runtimes) if job.target.runtimes else None,
     }
     settings = {
         **job.config.model_dump(exclude=_TIME_SETTINGS),

@@ -32,7 +32,8 @@ def apply_portability(result: TargetResult, info: OptimizationInfo, mode: Mode) 
     if found is None or mode == "off" or found.status == "portable":
         return result
     summary = "; ".join(found.problems) or found.note
-    if mode == "warn":
+    unmeasured = found.status == "undecided" and found.speedup is None
+    if mode == "warn" or unmeasured:  # nothing measured is never a verdict
         icon = "⚠️" if found.status == "broken" else "❔"
         line = f"{icon} portability ({found.status}) of the base's deployment: {summary}"
         return dataclasses.replace(result, notes=[*result.notes, line])

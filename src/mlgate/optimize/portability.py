@@ -25,6 +25,7 @@ from mlgate.errors import MlgateError
 from mlgate.optimize.ab import SCREEN_SEGMENTS
 from mlgate.optimize.build import build
 from mlgate.optimize.drift import placement
+from mlgate.optimize.openvino_int8 import build_int8
 from mlgate.optimize.passes import PassContext
 from mlgate.optimize.recommend import RecipeStep, recipe_from
 from mlgate.optimize.search import Budget, SearchInput, judge_fidelity
@@ -32,6 +33,7 @@ from mlgate.results.deployment import Deployment
 from mlgate.results.schema import PortabilityInfo
 
 CPU = "CPUExecutionProvider"
+NNCF_INT8 = "nncf-int8"  # the model source of OpenVINO's int8 candidates (optimize/candidates.py)
 
 
 @dataclass(frozen=True)
@@ -49,15 +51,26 @@ class PortabilityJob:
     confidence: float = 0.95
 
 
+class NotComparable(Exception):
+    """The base's recipe cannot be rebuilt by this mlgate: nothing is said about the head."""
+
+
 def _built(job: PortabilityJob, folder: Path) -> Path | str:
-    """The head with the base's passes applied, or why that failed."""
+    """The head with the base's passes applied, or why that failed on the head."""
     if not job.recipe:
         return job.head.path
+    calibration = job.batches_feeds[:64]
+    if [step.get("pass") for step in job.recipe] == [NNCF_INT8]:
+        done = build_int8(job.head.path, folder / "head-deployed.xml", calibration, None,
+                          job.build_timeout)  # fmt: skip
+        if done.path is None:
+            return f"NNCF int8 (the base's deployment) fails on the head: {done.reason}"
+        return done.path
     try:
         recipe = recipe_from("base deployment", job.recipe)
     except MlgateError as exc:
-        return str(exc)
-    context = PassContext(tuple(job.head.target.providers), job.batches_feeds[:64])
+        raise NotComparable(str(exc)) from None
+    context = PassContext(tuple(job.head.target.providers), calibration)
     done = build(job.head.path, folder / "head-deployed.onnx", recipe, context, job.build_timeout)
     if done.path is None:
         passes = " → ".join(recipe.pass_names)
@@ -122,7 +135,11 @@ def check_portability(job: PortabilityJob) -> PortabilityInfo:
     record = PortabilityInfo(job.deployment, job.source, "broken")
     with tempfile.TemporaryDirectory(prefix="mlgate-portability-") as tmp:
         folder = Path(tmp)
-        built = _built(job, folder)
+        try:
+            built = _built(job, folder)
+        except NotComparable as exc:
+            note = f"not checked: the base's recipe cannot be rebuilt here ({exc})"
+            return dataclasses.replace(record, status="undecided", note=note)
         if isinstance(built, str):
             return dataclasses.replace(record, problems=[built])
         display = f"{job.head.display} under the base's deployment"

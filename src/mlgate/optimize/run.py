@@ -74,6 +74,7 @@ def search_input(job: OptimizeJob) -> SearchInput:
         output=job.output,
         batch_size=job.batch_size,
         input_shapes=dict(job.input_shapes),
+        runtimes=job.target.runtimes,
     )
 
 

@@ -321,6 +321,8 @@ class Provenance:
     onnx: str
     onnxruntime: str
     numpy: str
+    openvino: str | None = None  # installed: the variant search may run models on it
+    nncf: str | None = None
 
 
 @dataclass(frozen=True)
