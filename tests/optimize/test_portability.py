@@ -239,3 +239,8 @@ def test_a_recipe_this_mlgate_cannot_rebuild_says_nothing_about_the_head(tmp_pat
     assert found.status == "undecided"
     assert found.problems == []
     assert "cannot be rebuilt here" in found.note
+    info = OptimizationInfo([], None, 1.0, 10.0, "rule", portability=found)
+    judged = apply_portability(_target(info), info, "fail")
+    assert judged.verdict == "pass"  # nothing measured: a note, never a verdict
+    assert PORTABILITY_METRIC not in [m.name for m in judged.metrics]
+    assert any("cannot be rebuilt here" in n for n in judged.notes)
