@@ -28,7 +28,13 @@ from mlgate.optimize.recommend import (
     recipe_steps,
 )
 from mlgate.optimize.search import STATIC_START, _space, static_recipe
-from mlgate.results.deployment import DEPLOYMENT_FILE, OnnxRuntimeSettings
+from mlgate.render.optimize_view import load_snippet
+from mlgate.results.deployment import (
+    DEPLOYMENT_FILE,
+    Deployment,
+    OnnxRuntimeSettings,
+    OpenVinoSettings,
+)
 from mlgate.results.deployment_file import read_deployment, write_deployment
 from mlgate.results.schema import VariantResult
 from tests import model_builders as mb
@@ -174,3 +180,19 @@ def test_mlgate_optimize_writes_a_deployment_that_loads_or_says_none(tmp_path, c
     assert cosine >= 0.99
     assert cosine == pytest.approx(document["recommended"]["cosine"], abs=1e-3)
     assert "mlgate.deploy.load(" in printed
+
+
+def test_an_openvino_deployment_loads_the_same_way(tmp_path):
+    pytest.importorskip("openvino", reason="OpenVINO not installed: the extra is optional")
+    original = mb.save(mb.matmul_chain(3, 64), tmp_path / "out" / "model.onnx")
+    properties = {"INFERENCE_PRECISION_HINT": "f32", "PERFORMANCE_HINT": "LATENCY"}
+    deployment = Deployment("openvino", "2026", original.name, "fp32", 1, speedup=1.5,
+                            openvino=OpenVinoSettings("CPU", properties))  # fmt: skip
+    write_deployment(original.parent, deployment)
+    loaded = mlgate.deploy.load(original.parent, threads=2)
+    assert loaded.deployment.runtime == "openvino"
+    assert loaded.session.providers == ["OpenVINO:CPU"]
+    expected = open_session(original, CPU, "original").run(_feeds())
+    np.testing.assert_allclose(loaded.run(_feeds())[0], expected[0], rtol=1e-3, atol=1e-4)
+    code = "\n".join(load_snippet(deployment, "out"))
+    assert "ov.Core().compile_model('out/model.onnx', 'CPU'" in code
