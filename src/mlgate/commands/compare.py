@@ -21,7 +21,7 @@ from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
 from mlgate.commands.gate_files import GateFiles, eval_data_at
-from mlgate.commands.variant_search import optimize_head
+from mlgate.commands.variant_search import optimize_head, target_pricing
 from mlgate.compare.compare import (
     LATENCY_QUANTILES,
     Pricing,
@@ -394,7 +394,8 @@ def _measure_target(
         progress.note(note)
     if search_wanted(plan.config, options):
         info = _search(plan, target, options, progress, started)
-        result = apply_optimization(result, info, plan.config.optimize.drift)
+        optimize = plan.config.optimize
+        result = apply_optimization(result, info, optimize.drift, optimize.portability)
     return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
 
 
@@ -413,6 +414,7 @@ def _search(
         batch_size=eval_config.batch_size,
         input_shapes=dict(plan.model.inputs),
         config=plan.config.optimize,
+        pricing=target_pricing(plan.config, target.name),
     )
     bill = _bill(plan.config, options)
 

@@ -251,6 +251,9 @@ def _judge_fidelity(
     return found, ""
 
 
+judge_fidelity = _judge_fidelity  # the portability check reads fidelity the same way
+
+
 # ---- the search ------------------------------------------------------------------------------
 
 
@@ -559,7 +562,7 @@ def _write_model(winner: _Candidate, out_dir: Path, stem: str) -> Path:
 
 def _model_name(winner: _Candidate, stem: str) -> str:
     """The winner's file name, as `mlgate optimize --out` writes it."""
-    return f"{stem}.{_slug(winner.name)}{winner.path.suffix}"
+    return f"{_slug(stem)}.{_slug(winner.name)}{winner.path.suffix}"
 
 
 def _deployment(run: _Search, winner: _Candidate, model: str) -> Deployment:
@@ -613,6 +616,11 @@ def _size(path: Path) -> int:
 
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def variant_file_name(original: Path, variant: str) -> str:
+    """The recommended variant's file name: the original's stem and the variant's name."""
+    return f"{_slug(original.stem)}.{_slug(variant)}.onnx"
 
 
 def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:
