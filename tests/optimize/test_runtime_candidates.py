@@ -203,3 +203,16 @@ def test_weights_in_constant_nodes_do_not_stop_nncf(tmp_path):
     run = _Search(job, Budget(), settings, tmp_path)
     (nncf_plan,) = [p for p in runtime_plans(run.chosen.runtimes, CPU)[0] if p.model != "original"]
     assert run.plan_skipped(nncf_plan) is None  # OpenVINO reads Constant weights as constants
+
+
+def test_an_openvino_ir_winner_is_written_with_its_weights_file(tmp_path):
+    from mlgate.optimize.search import _Candidate, _write_model
+
+    (tmp_path / "variant-3.xml").write_text("<net/>")
+    (tmp_path / "variant-3.bin").write_bytes(b"\x00\x01")
+    winner = _Candidate("openvino-nncf-int8", tmp_path / "variant-3.xml", 0, 0.5, OpenVino(),
+                        LoadOptions(1, precision="int8"))  # fmt: skip
+    written = _write_model(winner, tmp_path / "out", "my model")
+    assert written.name == "my_model.openvino-nncf-int8.xml"
+    assert written.read_text() == "<net/>"
+    assert written.with_suffix(".bin").read_bytes() == b"\x00\x01"  # read_model finds it
