@@ -216,3 +216,20 @@ def test_an_openvino_ir_winner_is_written_with_its_weights_file(tmp_path):
     assert written.name == "my_model.openvino-nncf-int8.xml"
     assert written.read_text() == "<net/>"
     assert written.with_suffix(".bin").read_bytes() == b"\x00\x01"  # read_model finds it
+
+
+def test_the_finals_of_a_faster_candidate_are_kept_back_from_later_builds(tmp_path):
+    from mlgate.optimize.search import _Candidate, _Search
+
+    path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    settings = SearchSettings(budget_seconds=20, screen_seconds=0.5, tune_static=False)
+    run = _Search(_cnn_job(path, ("openvino",)), Budget(), settings, tmp_path)
+    assert run.may_try("first")
+    # A candidate that screened faster and takes 2 s to load: 4 fresh pairs need > 16 s.
+    slow_loading = _Candidate("openvino-fp32", path, 0, 0.5, OpenVino(), LoadOptions(1),
+                              open_seconds=2.0)  # fmt: skip
+    run.candidates.append(slow_loading)
+    assert run.final_seconds_needed(slow_loading) > 16
+    assert not run.may_try("openvino-nncf-int8")  # its build would eat the finals' time
+    assert run.not_tried == ["openvino-nncf-int8"]
+    assert run.build_timeout() == 1  # the floor, never the finals' share

@@ -316,9 +316,27 @@ class _Search:
         self.variants.append(result)
         return len(self.variants) - 1
 
+    def final_seconds_needed(self, candidate: _Candidate) -> float:
+        """The shortest final A/B that can decide: enough fresh pairs, one block each."""
+        return max(1.0, self.cost_of(candidate).seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
+
+    def finalists(self) -> list[_Candidate]:
+        ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
+        return [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
+
+    def spare(self) -> float:
+        """Time left for trying more candidates: the finals of those that would reach them
+        now are kept back, so a candidate that screened faster is never left undecided by
+        a later build (an NNCF quantization can take a minute)."""
+        kept = sum(self.final_seconds_needed(c) for c in self.finalists())
+        return self.remaining() - kept
+
+    def build_timeout(self) -> float:
+        return min(self.settings.build_timeout_seconds, max(self.spare() - 1, 1))
+
     def may_try(self, name: str) -> bool:
         """Time is left for one more candidate (else it is listed as not tried)."""
-        if self.remaining() < self.screen_seconds + 1:
+        if self.spare() < self.screen_seconds + 1:
             self.not_tried.append(name)
             return False
         return True
@@ -331,8 +349,7 @@ class _Search:
             return None
         self.count += 1
         path = self.workdir / f"variant-{self.count}.onnx"
-        timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
-        built: Built = build(self.job.path, path, recipe, self.context, timeout)
+        built: Built = build(self.job.path, path, recipe, self.context, self.build_timeout())
         base = VariantResult(recipe.name, recipe.pass_names, "skipped", build_seconds=round(
             built.seconds, 2))  # fmt: skip
         if built.status != "built":
@@ -365,9 +382,8 @@ class _Search:
         if plan.model == "nncf-int8":
             self.count += 1
             path = self.workdir / f"variant-{self.count}.xml"
-            timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
             built = build_int8(self.job.path, path, self.context.calibration, self.control(),
-                               timeout)  # fmt: skip
+                               self.build_timeout())  # fmt: skip
             seconds = round(built.seconds, 2)
             if built.status != "built":
                 status: VariantStatus = "failed" if built.status == "failed" else "skipped"
@@ -468,14 +484,14 @@ class _Search:
 
     def finals(self) -> _Candidate | None:
         """Full A/B of the best screened variants; the fastest clearly faster one wins."""
-        ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
-        finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
         best: tuple[float, _Candidate] | None = None
-        for candidate in finalists:
+        finalists = self.finalists()
+        for index, candidate in enumerate(finalists):
             cost = self.cost_of(candidate)
             wanted = max(self.final_seconds, cost.seconds_for(DECIDING_SEGMENTS, 2))
-            seconds = min(wanted, self.remaining())
-            needed = max(1.0, cost.seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
+            later = sum(self.final_seconds_needed(c) for c in finalists[index + 1 :])
+            seconds = min(wanted, self.remaining() - later)
+            needed = self.final_seconds_needed(candidate)
             if seconds < needed:
                 self.notes.append(
                     f"{candidate.name}: no time left for the final A/B ({needed:.0f} s "
