@@ -6,19 +6,15 @@ import numpy as np
 import pytest
 
 from mlgate.compare.accuracy_stats import paired_change
-from mlgate.compare.compare import (
-    Measured,
-    MeasuredEnergy,
-    StaticCost,
-    evaluate_target,
-    target_verdict,
-)
+from mlgate.compare.compare import evaluate_target
 from mlgate.compare.metrics import METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
 from mlgate.compare.thresholds import parse_threshold
 from mlgate.render.format import signed_percent
 from mlgate.render.optimize_view import short_reason
+from mlgate.results.measurements import Measured, MeasuredEnergy, StaticCost
+from mlgate.results.verdicts import target_verdict
 
 
 def test_a_gated_latency_left_undecided_is_inconclusive_and_the_target_is_not_a_pass():
@@ -109,7 +105,7 @@ def test_an_accuracy_interval_reads_in_points_not_percent():
 
 
 def test_gated_fidelity_with_no_comparable_output_is_undecided_not_a_pass():
-    from mlgate.compare.compare import Fidelity
+    from mlgate.results.measurements import Fidelity
 
     result = evaluate_target(
         "cpu", ["CPU"], 1, Measured(size=(1, 1), params=(1, 1), fidelity=Fidelity()),

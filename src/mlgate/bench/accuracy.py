@@ -11,8 +11,8 @@ import numpy as np
 
 from mlgate.bench.inputs import Batch
 from mlgate.bench.session import Session
-from mlgate.compare.compare import Fidelity
 from mlgate.errors import DataError
+from mlgate.results.measurements import Fidelity
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from mlgate.compare.compare import DECISIVE
+from mlgate.results.measurements import DECISIVE
 
 Runner = Callable[[], Any]
 # Given a segment index, fresh (base, head) runners: new sessions, so a new memory layout.

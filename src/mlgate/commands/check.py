@@ -19,7 +19,6 @@ from google.protobuf.message import DecodeError
 from mlgate import git
 from mlgate.commands.gate_files import GateFiles, changed_note
 from mlgate.commands.history import git_reader, history_ref
-from mlgate.compare.compare import fails_check, run_verdict
 from mlgate.compare.waivers import Waiver
 from mlgate.config import (
     DEFAULT_CONFIG_NAME,
@@ -44,6 +43,7 @@ from mlgate.results.schema import (
     RunReport,
 )
 from mlgate.results.store import write_results
+from mlgate.results.verdicts import fails_check, run_verdict
 
 ConfigFrom = Literal["base", "head", "worktree"]
 DEFAULT_MODEL_GLOB = "**/*.onnx"

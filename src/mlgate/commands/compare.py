@@ -24,13 +24,9 @@ from mlgate.commands.gate_files import GateFiles, eval_data_at
 from mlgate.commands.variant_search import optimize_head
 from mlgate.compare.compare import (
     LATENCY_QUANTILES,
-    Pricing,
-    StaticCost,
     evaluate_target,
-    fails_check,
     latency_changed,
     latency_stop_rule,
-    overall_verdict,
 )
 from mlgate.compare.optimization import apply_optimization
 from mlgate.compare.pytest_benchmark import compare_benchmarks, parse_benchmark_file
@@ -60,6 +56,7 @@ from mlgate.model.source import ModelRef
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import NoProgress, Progress
 from mlgate.render.environment import render_comment, render_summary
+from mlgate.results.measurements import Pricing, StaticCost
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     EvalInfo,
@@ -69,6 +66,7 @@ from mlgate.results.schema import (
     TargetResult,
 )
 from mlgate.results.store import parse_json, write_results
+from mlgate.results.verdicts import fails_check, overall_verdict
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from mlgate.commands.action import (
 )
 from mlgate.commands.gate_files import GateFiles
 from mlgate.commands.matrix import GateOptions, gate
-from mlgate.compare.compare import fails_check
 from mlgate.config import Config, parse_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError, MlgateError
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.results.schema import SCHEMA_VERSION, RunReport
 from mlgate.results.store import write_results
+from mlgate.results.verdicts import fails_check
 
 MERGED_FILE = "run.json"  # at the top of results_dir: what publish mode reads from the artifact
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mlgate.compare.compare import run_verdict
 from mlgate.errors import ConfigError
 from mlgate.render.environment import render_release_html, render_release_markdown
 from mlgate.render.release_view import ReleaseView, release_view
 from mlgate.results.collect import Collected, collect
 from mlgate.results.schema import SCHEMA_VERSION, RunContextInfo, RunReport
 from mlgate.results.store import write_results
+from mlgate.results.verdicts import run_verdict
 
 HTML_FILE, MARKDOWN_FILE, RESULTS_FILE = "report.html", "report.md", "release-results.json"
 TEMPLATE_NAMES = ("report.html.j2", "report.md.j2")

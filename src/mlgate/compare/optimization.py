@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from mlgate.compare.compare import target_verdict
 from mlgate.results.schema import MetricResult, OptimizationInfo, TargetResult
+from mlgate.results.verdicts import target_verdict
 
 DRIFT_METRIC = "optimization.drift"
 

@@ -9,8 +9,8 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass
 
-from mlgate.compare.compare import target_verdict
 from mlgate.results.schema import TargetResult
+from mlgate.results.verdicts import target_verdict
 
 
 @dataclass(frozen=True)
