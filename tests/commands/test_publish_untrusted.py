@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from mlgate.commands.action import ActionInputs, RunnerFiles
 from mlgate.commands.publish import publish
 from mlgate.errors import DataError
+from mlgate.gate.github_report import ActionInputs, RunnerFiles
 from mlgate.github.context import RunContext, WorkflowRun
 from mlgate.github.publish import GitHubApi
 from mlgate.results.schema import ModelChange

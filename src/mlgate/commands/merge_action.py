@@ -15,7 +15,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mlgate import git
-from mlgate.commands.action import (
+from mlgate.config import Config, parse_config
+from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
+from mlgate.errors import DataError, MlgateError
+from mlgate.gate.files import GateFiles
+from mlgate.gate.github_report import (
     ActionInputs,
     ActionOutcome,
     ApiFactory,
@@ -23,11 +27,7 @@ from mlgate.commands.action import (
     context_info,
     report_everywhere,
 )
-from mlgate.commands.gate_files import GateFiles
-from mlgate.commands.matrix import GateOptions, gate
-from mlgate.config import Config, parse_config
-from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
-from mlgate.errors import DataError, MlgateError
+from mlgate.gate.matrix import GateOptions, gate
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.results.schema import SCHEMA_VERSION, RunReport
 from mlgate.results.store import write_results

@@ -13,14 +13,14 @@ import io
 import zipfile
 from pathlib import Path
 
-from mlgate.commands.action import (
+from mlgate.errors import DataError
+from mlgate.gate.github_report import (
     ActionInputs,
     ActionOutcome,
     ApiFactory,
     RunnerFiles,
     publish_report,
 )
-from mlgate.errors import DataError
 from mlgate.github import runner
 from mlgate.github.context import RunContext
 from mlgate.github.publish import GitHubApi

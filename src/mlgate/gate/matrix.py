@@ -8,11 +8,12 @@ import json
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from mlgate.commands.check import CheckOptions, CheckOutcome, ConfigFrom, check, detect_changes
-from mlgate.commands.gate_files import GateFiles
 from mlgate.config import DEFAULT_CONFIG_NAME, Config, load_config, parse_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError
+from mlgate.gate.changed import CheckOptions, CheckOutcome, ConfigFrom, check
+from mlgate.gate.changes import detect_changes
+from mlgate.gate.files import GateFiles
 from mlgate.git import merge_base, resolve_commit
 from mlgate.progress import Progress
 from mlgate.render.environment import render_run_comment, render_run_summary
