@@ -104,7 +104,7 @@ def test_network_only_in_github():
 
 # The layers, top to bottom: a module may use its own layer and those below, never above.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("cli", "action", "__main__"),  # front ends: parse, print, exit codes
+    ("cli", "action", "terminal", "__main__"),  # front ends: parse, print, exit codes
     ("commands",),  # thin adapters: arguments (or Action inputs) to a service call
     ("gate",),  # the services: plan -> measure -> judge -> report, and their siblings
     (  # the domain: pure verdict logic, measuring, building, rendering, the I/O edges

@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 from mlgate.config import check_glob, check_threshold
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import ConfigError, MlgateError
-from mlgate.gate.github_report import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
+from mlgate.gate.action_io import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
 from mlgate.github import runner
 from mlgate.github.context import RunContext, read_context
 from mlgate.github.publish import GitHubApi

@@ -5,77 +5,22 @@ an exit code (0 pass, 1 regression, 2 bad input, 3 internal error). Nothing else
 from __future__ import annotations
 
 import argparse
-import contextlib
 import importlib
 import os
 import sys
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Sequence
 from types import ModuleType
 
 from mlgate.commands.arguments import Io, Parser
 from mlgate.error_handler import Exit, handle_errors
-from mlgate.progress import LogProgress, NoProgress, Progress, Tracker, log_line
 from mlgate.render.untrusted import neutralise_commands
+from mlgate.terminal import make_progress, stderr_line
 
 
 def _out(text: str) -> None:
     """Every stdout write: the text quotes the repository (file and model names, notes,
     errors), and no line of it may be read as a workflow command in GitHub Actions."""
     sys.stdout.write(neutralise_commands(text))
-
-
-class _TerminalProgress:
-    """A transient spinner on stderr (a terminal): the open steps, then a dim line with
-    the elapsed time and what is left when each ends; notes with --verbose."""
-
-    def __init__(self, verbose: bool = False) -> None:
-        from rich.console import Console
-
-        self._console = Console(stderr=True)
-        self._tracker = Tracker()
-        self._verbose = verbose
-
-    @contextlib.contextmanager
-    def _step(self, text: str, expect: float, then: float) -> Iterator[None]:
-        from rich.markup import escape
-
-        self._tracker.start(text, expect, then)
-        try:
-            with self._console.status(escape(log_line(self._tracker.path()))):
-                yield
-        finally:
-            done = self._tracker.done_line(*self._tracker.finish())
-            self._console.print(f"[dim]✓ {escape(log_line(done))}[/dim]")
-
-    def step(
-        self, text: str, expect_seconds: float = 0.0, then_seconds: float = 0.0
-    ) -> AbstractContextManager[object]:
-        return self._step(text, expect_seconds, then_seconds)
-
-    def note(self, text: str) -> None:
-        if self._verbose:
-            from rich.markup import escape
-
-            self._console.print(f"[dim]  note: {escape(log_line(text))}[/dim]")
-
-
-def _stderr_line(line: str) -> None:
-    sys.stderr.write(line + "\n")
-    sys.stderr.flush()
-
-
-def make_progress(args: argparse.Namespace, env: Mapping[str, str]) -> Progress:
-    """Nothing with --quiet; the live display on a terminal; else one line per step on
-    stderr (a CI log), grouped per model on GitHub Actions. `MLGATE_LOG_LEVEL` (quiet,
-    normal, verbose) sets the default; --quiet and --verbose win over it."""
-    level = env.get("MLGATE_LOG_LEVEL", "normal").strip().lower()  # the default, for CI
-    verbose = bool(getattr(args, "verbose", False)) or level == "verbose"
-    if getattr(args, "quiet", False) or (level == "quiet" and not verbose):
-        return NoProgress()
-    if sys.stderr.isatty():
-        return _TerminalProgress(verbose)
-    return LogProgress(_stderr_line, github=env.get("GITHUB_ACTIONS") == "true", verbose=verbose)
 
 
 class _VersionAction(argparse.Action):
@@ -131,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with handle_errors():
             args = build_parser().parse_args(argv)
-            io = Io(_out, _stderr_line, make_progress(args, os.environ), os.environ)
+            io = Io(_out, stderr_line, make_progress(args, os.environ), os.environ)
             code: int = _command(args.command).run(args, io)
             return code
     except Exit as done:

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from mlgate.gate.changed import CheckOutcome
-from mlgate.gate.github_report import exit_code_for
+from mlgate.gate.action_io import exit_code_for
+from mlgate.gate.check_request import CheckOutcome
 from mlgate.github import checks
 from mlgate.results.schema import SCHEMA_VERSION, RunContextInfo, RunReport
 

@@ -25,7 +25,7 @@ from mlgate.commands.arguments import (
     threshold,
     trials,
 )
-from mlgate.gate.changed import CheckOptions
+from mlgate.gate.check_request import CheckOptions
 from mlgate.progress import NoProgress
 
 

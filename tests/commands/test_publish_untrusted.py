@@ -14,7 +14,7 @@ import pytest
 
 from mlgate.commands.publish import publish
 from mlgate.errors import DataError
-from mlgate.gate.github_report import ActionInputs, RunnerFiles
+from mlgate.gate.action_io import ActionInputs, RunnerFiles
 from mlgate.github.context import RunContext, WorkflowRun
 from mlgate.github.publish import GitHubApi
 from mlgate.results.schema import ModelChange

@@ -18,9 +18,10 @@ from mlgate import git as mlgit
 from mlgate.cli import main
 from mlgate.commands.merge_action import merge
 from mlgate.errors import DataError, GitError
-from mlgate.gate.changed import CheckOptions, check
+from mlgate.gate.action_io import ActionInputs, RunnerFiles
+from mlgate.gate.changed import check
+from mlgate.gate.check_request import CheckOptions
 from mlgate.gate.files import GateFiles, eval_data_at
-from mlgate.gate.github_report import ActionInputs, RunnerFiles
 from mlgate.gate.matrix import PlanOptions, bench, plan
 from mlgate.github.context import PullRequest, RunContext
 from mlgate.model import source

@@ -5,16 +5,17 @@ report everywhere GitHub shows results. A thin adapter: inputs and event to the 
 from __future__ import annotations
 
 from mlgate import git
-from mlgate.gate.changed import CheckOptions, check
-from mlgate.gate.github_report import (
+from mlgate.gate.action_io import (
     ActionInputs,
     ActionOutcome,
     ApiFactory,
     RunnerFiles,
     context_info,
     exit_code_for,
-    report_everywhere,
 )
+from mlgate.gate.changed import check
+from mlgate.gate.check_request import CheckOptions
+from mlgate.gate.github_report import report_everywhere
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.progress import NoProgress, Progress
 

@@ -22,7 +22,7 @@ def add_parser(subparsers: SubParsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, io: Io) -> int:
-    from mlgate.gate.changed import CheckOptions
+    from mlgate.gate.check_request import CheckOptions
     from mlgate.gate.matrix import bench
     from mlgate.gate.report import run_outputs
 

@@ -24,7 +24,8 @@ def add_parser(subparsers: SubParsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, io: Io) -> int:
-    from mlgate.gate.changed import CheckOptions, check
+    from mlgate.gate.changed import check
+    from mlgate.gate.check_request import CheckOptions
     from mlgate.gate.report import run_outputs
 
     outcome = check(options_from(CheckOptions, args, cache_dir=cache_dir(io.env)), io.progress)

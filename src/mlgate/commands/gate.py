@@ -33,8 +33,8 @@ def add_parser(subparsers: SubParsers) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, io: Io) -> int:
-    from mlgate.gate.matrix import GateOptions, gate
+    from mlgate.gate.merge import MergeOptions, merge_jobs
 
-    gated = gate(options_from(GateOptions, args))
+    gated = merge_jobs(options_from(MergeOptions, args))
     io.outcome(gated.summary, gated.written)
     return gated.exit_code

@@ -14,11 +14,8 @@ import zipfile
 from pathlib import Path
 
 from mlgate.errors import DataError
+from mlgate.gate.action_io import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
 from mlgate.gate.github_report import (
-    ActionInputs,
-    ActionOutcome,
-    ApiFactory,
-    RunnerFiles,
     publish_report,
 )
 from mlgate.github import runner

@@ -7,17 +7,14 @@ judge the change (config, waivers, eval data) are read from the base commit."""
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
 
 from mlgate import git
 from mlgate.compare.waivers import Waiver
 from mlgate.config import (
-    DEFAULT_CONFIG_NAME,
     DEFAULT_WAIVERS_NAME,
     Config,
     LoadedConfig,
@@ -27,6 +24,7 @@ from mlgate.config import (
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import MlgateError
 from mlgate.gate.changes import DEFAULT_MODEL_GLOB, detect_changes, slug
+from mlgate.gate.check_request import RUN_FILE, CheckOptions, CheckOutcome
 from mlgate.gate.files import GateFiles, changed_note
 from mlgate.gate.history import git_reader, history_ref
 from mlgate.progress import NoProgress, Progress
@@ -36,44 +34,10 @@ from mlgate.results.schema import (
     ModelChange,
     OnInconclusive,
     Results,
-    RunContextInfo,
     RunReport,
 )
 from mlgate.results.store import write_results
 from mlgate.results.verdicts import fails_check, run_verdict
-
-ConfigFrom = Literal["base", "head", "worktree"]
-RUN_FILE = "run.json"
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    base: str  # a revision; the gate compares against merge-base(base, head)
-    head: str = "HEAD"
-    repo: Path = Path()
-    results_dir: Path = Path("mlgate-results")
-    model_globs: tuple[str, ...] = ()  # default: the config's `models` paths, else **/*.onnx
-    config_path: str = DEFAULT_CONFIG_NAME  # repository-relative
-    config_from: ConfigFrom = "worktree"  # "base" on pull requests: a PR cannot relax its gate
-    thresholds: dict[str, str] = field(default_factory=dict)
-    targets: tuple[str, ...] = ()
-    budget_seconds: float | None = None
-    measure_memory: bool = True
-    optimize: bool = True
-    search_budget: float | None = None  # seconds for the variant search (0: off)
-    cache_dir: Path | None = None  # search results kept between runs (None: not kept)
-    use_merge_base: bool = True
-    on_inconclusive: OnInconclusive | None = None  # overrides the config's (Action input)
-    context: RunContextInfo = field(default_factory=RunContextInfo)
-    today: dt.date | None = None  # for waiver expiry (default: today, UTC)
-
-
-@dataclass(frozen=True)
-class CheckOutcome:
-    exit_code: int
-    report: RunReport
-    run_file: Path
-    error: Exception | None = None  # the first bad input (exit 2) or bug (exit 3)
 
 
 def check(options: CheckOptions, progress: Progress | None = None) -> CheckOutcome:

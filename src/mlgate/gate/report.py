@@ -10,12 +10,7 @@ from pathlib import Path
 
 from mlgate.bench.environment import provenance
 from mlgate.gate.request import GateRequest
-from mlgate.render.environment import (
-    render_comment,
-    render_run_comment,
-    render_run_summary,
-    render_summary,
-)
+from mlgate.render import environment as render
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     EvalInfo,
@@ -83,12 +78,12 @@ def write(results: Results, request: GateRequest) -> list[Path]:
         write_results(results, request.json_out)
     if request.comment_out is not None:
         request.comment_out.parent.mkdir(parents=True, exist_ok=True)
-        request.comment_out.write_text(render_comment(results), encoding="utf-8")
+        request.comment_out.write_text(render.render_comment(results), encoding="utf-8")
     return [path for path in (request.json_out, request.comment_out) if path is not None]
 
 
 def summary(results: Results) -> str:
-    return render_summary(results)
+    return render.render_summary(results)
 
 
 def run_outputs(
@@ -98,6 +93,6 @@ def run_outputs(
     written (the comment, then `run.json`)."""
     written = [run_file]
     if comment_out is not None:
-        comment_out.write_text(render_run_comment(report), encoding="utf-8")
+        comment_out.write_text(render.render_run_comment(report), encoding="utf-8")
         written.insert(0, comment_out)
-    return render_run_summary(report), written
+    return render.render_run_summary(report), written
