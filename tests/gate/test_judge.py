@@ -59,7 +59,7 @@ def test_a_live_waiver_waives_and_an_expired_one_leaves_a_note(plan):
     done = waived(dataclasses.replace(plan, waivers=(live,)), result)
     assert done.verdict == "pass"
     assert "waived until 2027-01-01: bigger on purpose" in next(
-        m.note for m in done.metrics if m.name == "size"
+        note for m in done.metrics if m.name == "size" for note in m.notes
     )
     old = dataclasses.replace(live, expires=datetime.date(2026, 1, 1))
     expired = waived(dataclasses.replace(plan, waivers=(old,)), result)

@@ -236,7 +236,7 @@ def _accuracy_observation(m: Measured, confidence: float) -> list[Observation]:
             m.accuracy[0],
             m.accuracy[1],
             higher_is_better=m.eval_metric not in ERROR_METRICS,
-            note=m.eval_metric,
+            eval_metric=m.eval_metric,
             paired=paired,
             source=paired.method if paired is not None else "",
         )
@@ -286,10 +286,11 @@ def evaluate_target(
 ) -> TargetResult:
     alpha = 1.0 - confidence
     found = observations(measured, confidence)
-    metrics = [
-        _with_time_needed(judge(obs, _first_look(thresholds, obs), alpha), measured, confidence)
-        for obs in found
-    ]
+    metrics = []
+    for obs in found:
+        threshold = _first_look(thresholds, obs)
+        metric = judge(obs, threshold, alpha)
+        metrics.append(_with_time_needed(metric, measured, confidence, threshold))
     metrics = _fidelity_backstop(found, metrics, thresholds, alpha)
     return TargetResult(
         name=name,
@@ -319,9 +320,7 @@ def _fidelity_backstop(
         if threshold is not None and threshold.backstop:
             metric = judge(obs, threshold, alpha)
             note = "accuracy could not be decided on this eval set: agreement with the base decides"
-            metric = dataclasses.replace(
-                metric, note="; ".join(p for p in (metric.note, note) if p)
-            )
+            metric = dataclasses.replace(metric, notes=(*metric.notes, note))
         judged.append(metric)
     return judged
 
@@ -332,7 +331,9 @@ def _first_look(thresholds: Mapping[str, Threshold], obs: Observation) -> Thresh
     return None if threshold is not None and threshold.backstop else threshold
 
 
-def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> float | None:
+def seconds_needed(
+    metric: MetricResult, m: Measured, confidence: float, threshold: Threshold | None = None
+) -> float | None:
     """About how much more sampling would decide an undecided latency metric: the segments
     still missing for the minimums, or for the interval to shrink past the threshold (its
     width falls with the square root of the segments)."""
@@ -347,28 +348,23 @@ def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> floa
         stats.MIN_SESSIONS, segments + math.ceil(max(missing_pairs, 0) / pairs_per_segment)
     )
     if metric.ci is not None and metric.change is not None and wanted == segments:
-        limit = _relative_limit(metric)
+        limit = threshold.value if threshold is not None and threshold.kind == "relative" else None
         half = (metric.ci[1] - metric.ci[0]) / 2
         room = abs(metric.change - limit) if limit is not None else 0.0
         wanted = math.ceil(segments * (half / max(room, 0.005)) ** 2)
     return max(wanted - segments, 1) * per_segment
 
 
-def _relative_limit(metric: MetricResult) -> float | None:
-    text = metric.threshold or ""
-    if not text.endswith("%"):
-        return None
-    return float(text.lstrip("+").rstrip("%")) / 100.0
-
-
-def _with_time_needed(metric: MetricResult, m: Measured, confidence: float) -> MetricResult:
+def _with_time_needed(
+    metric: MetricResult, m: Measured, confidence: float, threshold: Threshold | None
+) -> MetricResult:
     if metric.verdict != "inconclusive" or metric.name not in LATENCY_QUANTILES:
         return metric
-    needed = seconds_needed(metric, m, confidence)
+    needed = seconds_needed(metric, m, confidence, threshold)
     if needed is None:
         return metric
     more = f"needs about {needed:.0f} s more, or a smaller input"
-    return dataclasses.replace(metric, note=f"{metric.note}; {more}" if metric.note else more)
+    return dataclasses.replace(metric, notes=(*metric.notes, more))
 
 
 def latency_changed(target: TargetResult) -> bool:

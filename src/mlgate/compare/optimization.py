@@ -41,7 +41,7 @@ def apply_optimization(
         threshold="no lost fusion",
         verdict="fail",
         method="static",
-        note=summary,
+        notes=tuple(drift.lost),
     )
     metrics = [*result.metrics, metric]
     return dataclasses.replace(result, metrics=metrics, verdict=target_verdict(metrics))

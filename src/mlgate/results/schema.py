@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
 TargetVerdict = Literal["pass", "fail", "inconclusive", "skipped", "error"]
@@ -32,8 +32,9 @@ class MetricResult:
     ci: tuple[float, float] | None = None
     p_value: float | None = None
     min_detectable_change: float | None = None
-    note: str = ""
+    notes: tuple[str, ...] = ()  # each a sentence of its own (why undecided, waived, ...)
     source: str = ""  # how the number was obtained where it matters (energy: rapl, proxy, ...)
+    eval_metric: str = ""  # accuracy: the eval metric it is (top1, mse, ...)
 
 
 @dataclass(frozen=True)
