@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "mlgate"
 
 
@@ -43,14 +45,29 @@ def _named_modules(tree: ast.Module) -> set[str]:
     }
 
 
-def test_onnxruntime_only_in_bench():
+@pytest.mark.parametrize("runtime", ["onnxruntime", "openvino", "nncf"])
+def test_model_runtimes_only_in_bench_and_optimize(runtime):
     offenders = [
         name
         for name, tree in _modules()
-        if any(i.split(".")[0] == "onnxruntime" for i in _imports(tree))
+        if any(i.split(".")[0] == runtime for i in _imports(tree) | _imported_by_name(tree))
         and not name.startswith(("bench/", "optimize/"))
     ]
     assert offenders == []
+
+
+def _imported_by_name(tree: ast.Module) -> set[str]:
+    """Modules imported with importlib.import_module("name") (the runtimes' registry)."""
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "import_module"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
 
 
 def test_no_print_outside_front_ends():
@@ -106,7 +123,8 @@ def test_network_only_in_github():
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("cli", "action", "terminal", "__main__"),  # front ends: parse, print, exit codes
     ("commands",),  # thin adapters: arguments (or Action inputs) to a service call
-    ("gate",),  # the services: plan -> measure -> judge -> report, and their siblings
+    ("gate", "deploy"),  # the services (gate: plan -> measure -> judge -> report; deploy:
+    # the Python API that loads a recorded deployment)
     (  # the domain: pure verdict logic, measuring, building, rendering, the I/O edges
         "compare", "bench", "optimize", "render", "github", "model",
         "config", "git", "isolation", "isolation_server", "progress", "error_handler",

@@ -35,7 +35,8 @@ def judge_target(
 
 def with_search(plan: Plan, result: TargetResult, info: OptimizationInfo) -> TargetResult:
     """The variant search's outcome, and the drift rule's verdict on the recommended one."""
-    return apply_optimization(result, info, plan.config.optimize.drift)
+    optimize = plan.config.optimize
+    return apply_optimization(result, info, optimize.drift, optimize.portability)
 
 
 def waived(plan: Plan, result: TargetResult) -> TargetResult:

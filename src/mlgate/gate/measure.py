@@ -18,7 +18,7 @@ from mlgate.gate.budget import bill, latency_settings, search_budget
 from mlgate.gate.efficiency import energy_meter
 from mlgate.gate.plan import Plan
 from mlgate.gate.request import GateRequest
-from mlgate.gate.search import optimize_head
+from mlgate.gate.search import optimize_head, target_pricing
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import Progress
 from mlgate.results.measurements import Measured, Pricing
@@ -73,7 +73,12 @@ def measure_target(
 ) -> TargetMeasurement | TargetResult:
     """The measurement, or the target's `skipped` result when it is missing and allowed to be."""
     started = time.monotonic()
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    target = Target(
+        target_config.name,
+        tuple(target_config.providers),
+        target_config.threads,
+        tuple(target_config.runtimes) if target_config.runtimes is not None else None,
+    )
     try:
         check_target(target)
     except TargetError as exc:
@@ -114,6 +119,7 @@ def search(
         batch_size=eval_config.batch_size,
         input_shapes=dict(plan.model.inputs),
         config=plan.config.optimize,
+        pricing=target_pricing(plan.config, done.target.name),
     )
 
     def budget() -> float:
