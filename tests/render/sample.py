@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from mlgate.results.collect import Collected, Runner
 from mlgate.results.schema import (
     SCHEMA_VERSION,
     ComputeInfo,
@@ -322,3 +323,16 @@ def error_results() -> Results:
         targets=[],
         errors=["models/classifier.onnx is a Git LFS pointer, not the model: fetch the real file"],
     )
+
+
+NOW = "2026-11-23T12:00:00+00:00"
+
+
+def collected(*models: Results) -> Collected:
+    runners = [Runner(r.model, t.name, r.provenance, "run.json") for r in models for t in r.targets]
+    return Collected(list(models), runners, [], ["run.json"], [], list(models))
+
+
+def with_target(results: Results, **changes: object) -> Results:
+    target = dataclasses.replace(results.targets[0], **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(results, targets=[target])

@@ -16,22 +16,10 @@ from mlgate.errors import ConfigError, DataError
 from mlgate.render import svg
 from mlgate.render.environment import render_release_html, render_release_markdown
 from mlgate.render.release_view import release_view
-from mlgate.results.collect import Collected, Runner, collect
+from mlgate.results.collect import collect
 from mlgate.results.schema import Results, TargetResult
 from mlgate.results.store import write_results
-from tests.render.sample import PROVENANCE, sample_results
-
-NOW = "2026-11-23T12:00:00+00:00"
-
-
-def collected(*models: Results) -> Collected:
-    runners = [Runner(r.model, t.name, r.provenance, "run.json") for r in models for t in r.targets]
-    return Collected(list(models), runners, [], ["run.json"], [], list(models))
-
-
-def with_target(results: Results, **changes: object) -> Results:
-    target = dataclasses.replace(results.targets[0], **changes)  # type: ignore[arg-type]
-    return dataclasses.replace(results, targets=[target])
+from tests.render.sample import NOW, collected, sample_results, with_target
 
 
 def waived(results: Results, reason: str = "accepted for the ARM launch (#412)") -> Results:
@@ -89,56 +77,6 @@ def test_an_error_blocks_and_a_missing_target_allowed_by_the_config_does_not():
     assert view.ready
     assert "1 not measured (allowed by the config)" in view.summary
     assert view.checklist[1].status == "not measured"
-
-
-def test_changes_since_the_previous_release_and_a_machine_change_are_shown():
-    now = sample_results(fail=False)
-    before = sample_results(fail=True)
-    previous = collected(before)
-    moved = dataclasses.replace(PROVENANCE, cpu_model="AMD EPYC 7763")
-    previous = dataclasses.replace(
-        previous, runners=[dataclasses.replace(previous.runners[0], provenance=moved)]
-    )
-    view = release_view(collected(now), "v2.1.0", NOW, previous, "v2.0.0")
-    rows = {row.metric: row for row in view.changes}
-    p50 = rows["latency p50"]
-    assert (p50.previous, p50.current) == ("1.02 ms", "913.6 µs")
-    assert p50.change == "−10.2%"
-    assert rows["accuracy"].change == "unchanged"
-    assert "Measured on a different machine or runtime" in view.changes_note
-    latency_chart = view.charts[0]
-    assert "previous release" in latency_chart.title
-    assert "1.02 ms" in latency_chart.svg
-    assert "913.6 µs" in latency_chart.svg
-    html = render_release_html(view)
-    assert "Changes since v2.0.0" in html
-
-
-def test_charts_are_well_formed_svg_with_the_variants_and_the_recommendation():
-    results = sample_results(fail=True)
-    info = results.targets[0].optimization
-    assert info is not None
-    variants = [v if v.status != "slower" else dataclasses.replace(v, speedup=0.1)
-                for v in info.variants]  # fmt: skip
-    results = with_target(results, optimization=dataclasses.replace(info, variants=variants))
-    view = release_view(collected(results), "v2", NOW)
-    titles = [chart.title for chart in view.charts]
-    assert titles[0].startswith("Median latency per target")
-    assert any("accuracy vs latency of optimized variants" in t for t in titles)
-    assert any(t.startswith("Energy per inference") for t in titles)
-    for chart in view.charts:
-        root = ET.fromstring(str(chart.svg))
-        assert root.tag == "{http://www.w3.org/2000/svg}svg"
-        assert root.attrib["role"] == "img"
-    scatter = next(c for c in view.charts if "variants" in c.title)
-    root = ET.fromstring(str(scatter.svg))
-    labels = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
-    assert "static-qoperator-uint8-per-channel-entropy+preprocess" in labels
-    tips = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
-    # 0.1x: off the scale (3x the original, rounded up), drawn hollow at the edge, said so
-    assert any("int8-per-channel" in tip and "(off scale)" in tip for tip in tips)
-    # rejected by fidelity, not timed: not plotted
-    assert not any(tip.startswith("dynamic-int8") for tip in tips)
 
 
 def test_the_html_loads_nothing_and_runs_nothing():
