@@ -20,7 +20,8 @@ from pathlib import Path
 from benchmarks.optimizer_sweep import _job
 from mlgate.bench.session import open_session
 from mlgate.optimize.ab import DECIDING_SEGMENTS, RunCost, ab_test
-from mlgate.optimize.search import SearchSettings, _feeds
+from mlgate.optimize.search_job import SearchSettings
+from mlgate.optimize.search_run import eval_feeds
 
 
 def main() -> None:
@@ -29,7 +30,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     job = _job(args.model)
-    batches, _ = _feeds(open_session(job.path, job.target, job.display), job)
+    batches, _ = eval_feeds(open_session(job.path, job.target, job.display), job)
     feeds = batches[0].feeds
     cost = RunCost.measure(job.path, job.target, job.display, feeds)
     seconds = max(SearchSettings().final_seconds, cost.seconds_for(DECIDING_SEGMENTS, 2))

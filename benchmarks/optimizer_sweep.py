@@ -35,18 +35,14 @@ from mlgate.bench.session import Target, open_session
 from mlgate.errors import MlgateError
 from mlgate.optimize.ab import DECIDING_SEGMENTS, RunCost, ab_test
 from mlgate.optimize.build import Recipe, build
+from mlgate.optimize.fidelity import Budget, judge_fidelity, outputs
+from mlgate.optimize.graph_passes import OrtGraph
 from mlgate.optimize.openvino_int8 import AccuracyControl, build_int8, controllable
-from mlgate.optimize.passes import OrtGraph, PassContext
-from mlgate.optimize.search import (
-    Budget,
-    SearchInput,
-    SearchSettings,
-    _feeds,
-    _judge_fidelity,
-    _outputs,
-    search,
-    sweep_recipes,
-)
+from mlgate.optimize.pass_api import PassContext
+from mlgate.optimize.search import search
+from mlgate.optimize.search_job import SearchInput, SearchSettings
+from mlgate.optimize.search_run import eval_feeds
+from mlgate.optimize.space import sweep_recipes
 
 CPU = Target("cpu", ("CPUExecutionProvider",), 1)
 
@@ -95,15 +91,15 @@ class Sweep:
         """Fidelity against the original, then the A/B (sized for the candidate's loading
         time, `opened` seconds); prints one line."""
         labels = self.job.eval_data.labels if self.job.eval_data is not None else None
-        original = _outputs(self.job.path, self.job, self.batches)
+        original = outputs(self.job.path, self.job, self.batches)
         try:
             runner = None if isinstance(variant, Path) else variant()
-            output = _outputs(variant if isinstance(variant, Path) else self.job.path, self.job,
+            output = outputs(variant if isinstance(variant, Path) else self.job.path, self.job,
                               self.batches, runner)  # fmt: skip
         except MlgateError as exc:
             print(f"  {name:60s} failed: {' '.join(str(exc).split())[:200]}")
             return
-        _, rejection = _judge_fidelity(original, output, self.job, self.budget, labels)
+        _, rejection = judge_fidelity(original, output, self.job, self.budget, labels)
         if rejection:
             print(f"  {name:60s} rejected: {rejection}")
             return
@@ -168,7 +164,7 @@ def sweep(job: SearchInput, budget: Budget, seconds: float, space: str) -> tuple
 
     started = time.monotonic()
     session = open_session(job.path, job.target, job.display)
-    batches, calibration = _feeds(session, job)
+    batches, calibration = eval_feeds(session, job)
     context = PassContext(tuple(job.target.providers), calibration)
     model = onnx.load(str(job.path), load_external_data=False)
     cost = RunCost.measure(job.path, job.target, job.display, batches[0].feeds)

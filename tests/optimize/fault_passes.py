@@ -11,7 +11,7 @@ from pathlib import Path
 
 import onnx
 
-from mlgate.optimize.passes import PassContext
+from mlgate.optimize.pass_api import PassContext
 
 
 @dataclass(frozen=True)

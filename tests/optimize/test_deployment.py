@@ -19,7 +19,8 @@ from mlgate.cli import main
 from mlgate.errors import DataError, ModelError
 from mlgate.model.profile import index_bounds
 from mlgate.optimize.build import Recipe, build
-from mlgate.optimize.passes import OrtGraph, PassContext
+from mlgate.optimize.graph_passes import OrtGraph
+from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.recommend import (
     ort_deployment,
     ort_original,
@@ -27,7 +28,7 @@ from mlgate.optimize.recommend import (
     recipe_from,
     recipe_steps,
 )
-from mlgate.optimize.search import STATIC_START, _space, static_recipe
+from mlgate.optimize.space import STATIC_START, space, static_recipe
 from mlgate.render.optimize_view import load_snippet
 from mlgate.results.deployment import (
     DEPLOYMENT_FILE,
@@ -136,7 +137,7 @@ def test_no_deployment_file_says_how_to_make_one(tmp_path):
 
 def test_every_recipe_of_the_space_survives_the_record_round_trip():
     model = mb.cnn()
-    first, later = _space(model)
+    first, later = space(model)
     for recipe in [*first, static_recipe(model, *STATIC_START), *later]:
         assert recipe_from(recipe.name, recipe_steps(recipe)) == recipe
     with pytest.raises(ModelError, match="no registered pass"):

@@ -11,19 +11,11 @@ import onnx
 import pytest
 
 from mlgate.optimize.build import Recipe, build
-from mlgate.optimize.passes import (
-    REGISTRY,
-    DynamicInt8,
-    Float16,
-    OnnxOptimizer,
-    OpsetUpgrade,
-    OrtGraph,
-    PassContext,
-    QuantPreprocess,
-    StaticInt8,
-    op_counts,
-    opset,
-)
+from mlgate.optimize.graph_passes import OnnxOptimizer, OpsetUpgrade, OrtGraph
+from mlgate.optimize.model_contents import op_counts, opset
+from mlgate.optimize.pass_api import PassContext
+from mlgate.optimize.passes import REGISTRY
+from mlgate.optimize.quantization_passes import DynamicInt8, QuantPreprocess, StaticInt8
 from tests import model_builders as mb
 from tests.optimize.fault_passes import (
     CopiesAsStatic,
@@ -71,63 +63,6 @@ def test_every_pass_writes_a_new_loadable_file_and_never_touches_its_input(tmp_p
     onnx.checker.check_model(model)
     if step.name.startswith(("dynamic-", "static-")):
         assert op_counts(model) != op_counts(onnx.load(str(source)))
-
-
-def test_quantizers_say_why_they_cannot_apply(tmp_path):
-    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
-    tree = onnx.load(str(forest))
-    assert "only ai.onnx.ml ops" in DynamicInt8().supports(tree, CPU)
-    assert "only ai.onnx.ml ops" in OnnxOptimizer().supports(tree, CPU)
-    lstm = mb.lstm_with_if()
-    reason = DynamicInt8().supports(lstm, CPU) or ""
-    assert "LSTM" not in reason or "If/Loop" in reason  # LSTM in the main graph: quantizable
-    quantized_path = tmp_path / "q.onnx"
-    DynamicInt8().apply(mb.save(mb.matmul_chain(), tmp_path / "m.onnx"), quantized_path, CPU)
-    assert DynamicInt8().supports(onnx.load(str(quantized_path)), CPU) == (
-        "the model is already quantized"
-    )
-    assert StaticInt8().supports(mb.cnn(), CPU) == "no calibration inputs"
-    assert "CPU execution provider" in Float16().supports(mb.cnn(), CPU)
-    gpu = PassContext(("CUDAExecutionProvider", "CPUExecutionProvider"))
-    assert Float16().supports(mb.cnn(), gpu) is None
-
-
-def test_quantization_inside_an_if_body_is_refused_before_it_silently_does_nothing():
-    from onnx import TensorProto, helper
-
-    weight = helper.make_tensor("w", TensorProto.FLOAT, [4, 4], np.eye(4, dtype=np.float32).ravel())
-    body = helper.make_graph(
-        [helper.make_node("MatMul", ["x", "w"], ["y_then"])],
-        "then",
-        [],
-        [helper.make_tensor_value_info("y_then", TensorProto.FLOAT, [1, 4])],
-        [weight],
-    )
-    other = helper.make_graph(
-        [helper.make_node("Identity", ["x"], ["y_else"])],
-        "else",
-        [],
-        [helper.make_tensor_value_info("y_else", TensorProto.FLOAT, [1, 4])],
-    )
-    graph = helper.make_graph(
-        [helper.make_node("If", ["flag"], ["y"], then_branch=body, else_branch=other)],
-        "gated",
-        [
-            helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4]),
-            helper.make_tensor_value_info("flag", TensorProto.BOOL, []),
-        ],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
-    )
-    model = mb.finish(graph)
-    assert "If/Loop bodies" in DynamicInt8().supports(model, CPU)
-
-
-def test_opset_upgrade_reaches_13(tmp_path):
-    old = mb.cnn()
-    old.opset_import[0].version = 11
-    source = mb.save(old, tmp_path / "old.onnx")
-    OpsetUpgrade().apply(source, tmp_path / "new.onnx", CPU)
-    assert opset(onnx.load(str(tmp_path / "new.onnx"))) == 13
 
 
 def test_registry_names_every_pass_kind():
@@ -183,25 +118,3 @@ def test_a_pipeline_applies_its_passes_in_order(tmp_path):
     ops = op_counts(onnx.load(str(tmp_path / "out.onnx")))
     assert ops["QuantizeLinear"] > 0
     assert opset(onnx.load(str(tmp_path / "out.onnx"))) >= 13
-
-
-def test_weights_in_constant_nodes_are_extracted_so_quantization_finds_them(tmp_path):
-    from onnx import helper
-
-    from mlgate.optimize.passes import ConstantsToInitializers, constant_weights
-
-    model = mb.cnn()
-    constants = [
-        helper.make_node("Constant", [], [t.name], value=t) for t in model.graph.initializer
-    ]
-    del model.graph.initializer[:]
-    nodes = list(model.graph.node)
-    del model.graph.node[:]
-    model.graph.node.extend([*constants, *nodes])
-    assert constant_weights(model)
-    assert DynamicInt8().supports(model, CPU) == "no float32 weights stored as initializers"
-    source = mb.save(model, tmp_path / "constants.onnx")
-    recipe = Recipe("extract+int8", (ConstantsToInitializers(), DynamicInt8()))
-    built = build(source, tmp_path / "out.onnx", recipe, CPU, timeout=120)
-    assert built.status == "built", built.reason
-    assert op_counts(onnx.load(str(tmp_path / "out.onnx")))["Constant"] == 0

@@ -22,11 +22,12 @@ from mlgate.config import OptimizeConfig
 from mlgate.gate import search as variant_search
 from mlgate.model.load import load_model
 from mlgate.optimize.build import Recipe
-from mlgate.optimize.passes import DynamicInt8
+from mlgate.optimize.fidelity import Budget
 from mlgate.optimize.portability import PortabilityJob, check_portability
+from mlgate.optimize.quantization_passes import DynamicInt8
 from mlgate.optimize.recommend import ort_original, recipe_steps
 from mlgate.optimize.run import OptimizeJob
-from mlgate.optimize.search import Budget, SearchInput
+from mlgate.optimize.search_job import SearchInput
 from mlgate.progress import LogProgress
 from mlgate.results import search_cache
 from mlgate.results.deployment import Deployment, OpenVinoSettings

@@ -13,7 +13,9 @@ from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.session import Target
 from mlgate.cli import main
 from mlgate.optimize.drift import measure_drift
-from mlgate.optimize.search import Budget, SearchInput, SearchSettings, search
+from mlgate.optimize.fidelity import Budget
+from mlgate.optimize.search import search
+from mlgate.optimize.search_job import SearchInput, SearchSettings
 from tests import model_builders as mb
 from tests.github.actions_runtime import DEMO
 

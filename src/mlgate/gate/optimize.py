@@ -21,7 +21,7 @@ from mlgate.model.load import load_model
 from mlgate.model.safety import check_domains
 from mlgate.optimize.right_size import Pricing, available_cores
 from mlgate.optimize.run import OptimizeJob, finish_target, right_size_outcome, run_search
-from mlgate.optimize.search import SearchOutcome
+from mlgate.optimize.search_job import SearchOutcome
 from mlgate.render.optimize_view import (
     deployment_line,
     load_call,

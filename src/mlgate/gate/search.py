@@ -22,7 +22,7 @@ from mlgate.optimize.run import (
     right_size_outcome,
     run_search,
 )
-from mlgate.optimize.search import SearchOutcome
+from mlgate.optimize.search_job import SearchOutcome
 from mlgate.progress import Progress
 from mlgate.results import search_cache
 from mlgate.results.schema import OptimizationInfo, PortabilityInfo

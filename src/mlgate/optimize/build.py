@@ -20,7 +20,8 @@ from typing import Literal
 import onnx
 
 from mlgate.isolation import ChildChannel, ChildLimits, IsolationError, run_isolated
-from mlgate.optimize.passes import Pass, PassContext, effect, op_counts
+from mlgate.optimize.model_contents import effect, op_counts
+from mlgate.optimize.pass_api import Pass, PassContext
 from mlgate.progress import NoProgress
 
 _PRELOAD = ("onnxruntime.quantization",)  # runtime libraries the forkserver imports once

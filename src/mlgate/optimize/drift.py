@@ -15,7 +15,8 @@ import onnxruntime as ort
 
 from mlgate.bench.session import Target, session_options
 from mlgate.optimize.build import Recipe, build, nodes_by_type
-from mlgate.optimize.passes import OrtGraph, PassContext
+from mlgate.optimize.graph_passes import OrtGraph
+from mlgate.optimize.pass_api import PassContext
 from mlgate.results.schema import OptimizationDrift
 
 RECIPE = Recipe("ort-extended", (OrtGraph("extended"),))

@@ -23,7 +23,7 @@ import onnx
 from mlgate.bench.inputs import Batch
 from mlgate.isolation import ChildChannel, ChildLimits, IsolationError, run_isolated
 from mlgate.optimize.build import Built, _one_line, _quiet
-from mlgate.optimize.passes import op_counts
+from mlgate.optimize.model_contents import op_counts
 from mlgate.progress import NoProgress
 
 LOWER_IS_BETTER = ("mse", "mae")

@@ -25,10 +25,11 @@ from mlgate.errors import MlgateError
 from mlgate.optimize.ab import SCREEN_SEGMENTS
 from mlgate.optimize.build import build
 from mlgate.optimize.drift import placement
+from mlgate.optimize.fidelity import Budget, judge_fidelity
 from mlgate.optimize.openvino_int8 import build_int8
-from mlgate.optimize.passes import PassContext
+from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.recommend import RecipeStep, recipe_from
-from mlgate.optimize.search import Budget, SearchInput, judge_fidelity
+from mlgate.optimize.search_job import SearchInput
 from mlgate.results.deployment import Deployment
 from mlgate.results.schema import PortabilityInfo
 

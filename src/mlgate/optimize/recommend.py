@@ -14,7 +14,8 @@ import onnxruntime as ort
 from mlgate.bench.session import Target
 from mlgate.errors import ModelError
 from mlgate.optimize.build import Recipe
-from mlgate.optimize.passes import REGISTRY, Pass
+from mlgate.optimize.pass_api import Pass
+from mlgate.optimize.passes import REGISTRY
 from mlgate.results.deployment import Deployment, OnnxRuntimeSettings, Precision
 from mlgate.results.schema import VariantResult
 

@@ -16,17 +16,13 @@ from mlgate.config import OptimizeConfig
 from mlgate.errors import MlgateError
 from mlgate.model.load import LoadedModel
 from mlgate.optimize.drift import measure_drift
+from mlgate.optimize.fidelity import Budget
+from mlgate.optimize.outcome import variant_file_name
 from mlgate.optimize.portability import PortabilityJob, check_portability
 from mlgate.optimize.recommend import RecipeStep, ort_deployment, ort_original
 from mlgate.optimize.right_size import Pricing, RightSizeJob, available_cores, right_size
-from mlgate.optimize.search import (
-    Budget,
-    SearchInput,
-    SearchOutcome,
-    SearchSettings,
-    search,
-    variant_file_name,
-)
+from mlgate.optimize.search import search
+from mlgate.optimize.search_job import SearchInput, SearchOutcome, SearchSettings
 from mlgate.results.deployment import Deployment
 from mlgate.results.schema import OptimizationDrift, OptimizationInfo, PortabilityInfo, RightSizing
 
