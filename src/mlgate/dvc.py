@@ -251,4 +251,6 @@ def _inside(folder: str, path: str, where: str) -> str:
 
 
 def _kind(value: object) -> str:
-    return {list: "a list", str: "a string"}.get(type(value), type(value).__name__)
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else type(value).__name__
