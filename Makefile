@@ -49,9 +49,10 @@ test-fast: $(VENV)/.dev
 # exercise what the bounds claim: onnx/onnxruntime loading and sessions, the optimizer's
 # passes, scipy's statistics, pydantic's config, PyGithub against the local API server, DVC.
 LOWEST       := .venv-lowest
-LOWEST_TESTS := tests/test_config.py tests/compare tests/model tests/bench/test_latency.py tests/bench/test_accuracy.py \
-	tests/optimize/test_passes.py tests/github/test_publish.py tests/test_dvc.py \
-	tests/commands/test_check.py
+LOWEST_TESTS := tests/test_config.py tests/compare/test_stats.py \
+	tests/compare/test_accuracy_stats.py tests/compare/test_rules.py tests/model \
+	tests/bench/test_latency.py tests/bench/test_accuracy.py tests/optimize/test_passes.py \
+	tests/github/test_publish.py tests/test_dvc.py tests/commands/test_check.py
 
 $(LOWEST)/.installed: requirements/lowest.lock requirements/build.lock pyproject.toml
 	$(PYTHON) -m venv $(LOWEST)

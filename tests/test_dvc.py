@@ -173,6 +173,7 @@ HOSTILE = {
     "not-a-mapping": ("- just\n- a list\n", "expected a mapping, got a list"),
     "outs-not-a-list": ("outs: digits.onnx\n", "`outs` is not a list"),
     "deep": ("[" * 100_000, "is not valid YAML"),
+    "not-utf8": (b"outs:\n- md5: \xff\xfe\n", "is not valid YAML"),
     "huge": ("outs: []\n" + "#" * (dvc.MAX_META_BYTES + 1), "not a DVC file"),
 }
 
@@ -181,7 +182,9 @@ HOSTILE = {
 def test_a_corrupt_or_hostile_dvc_file_is_one_line_and_exit_2(tmp_path, monkeypatch, capsys, name):
     text, message = HOSTILE[name]
     made = make_dvc_repo(tmp_path)
-    (made.path / "models" / "digits.onnx.dvc").write_text(text)
+    (made.path / "models" / "digits.onnx.dvc").write_bytes(
+        text if isinstance(text, bytes) else text.encode()
+    )
     git(made.path, "commit", "-q", "-am", "hostile")
     monkeypatch.chdir(made.path)
     assert main(["check", "--base", "main", "--budget-seconds", "1", "--no-memory"]) == 2

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from mlgate import git
-from mlgate.errors import DvcError, GitError
+from mlgate.config import safe_yaml
+from mlgate.errors import ConfigError, DvcError, GitError
 
 MAX_META_BYTES = 4 * 1024 * 1024  # a .dvc file is a few lines; a big dvc.lock a few hundred KiB
 LOCK_NAME = "dvc.lock"
@@ -199,9 +198,9 @@ def parse_outs(meta: str, text: bytes, where: str) -> list[DvcOut]:
     {outs: …}}`); paths relative to the file's folder. Outputs outside the repository (URLs)
     and without an md5 (`cache: false`, imports by etag) are left out: git or nobody has them."""
     try:
-        document = yaml.safe_load(text)
-    except (yaml.YAMLError, RecursionError, UnicodeDecodeError) as exc:
-        problem = " ".join(str(exc).split())[:200] or type(exc).__name__
+        document = safe_yaml(text.decode("utf-8"), where)  # deep [[[ refused before parsing
+    except (ConfigError, UnicodeDecodeError) as exc:
+        problem = " ".join(str(exc).removeprefix(f"{where}: ").split())[:200]
         raise DvcError(f"{where} is not valid YAML ({problem}): fix or regenerate it") from None
     if document is None:
         return []
