@@ -7,9 +7,9 @@ data and a two-line `mlgate.yml` naming it, so the run is what a user's first PR
     .venv/bin/python -m benchmarks.pr_bill --out DIR          # DIR keeps the built corpus
     .venv/bin/python -m benchmarks.pr_bill --out DIR --cases det-zero-conv-branch
 
-Writes DIR/pr-bill.json and DIR/pr-bill.md (seconds per model x target, fresh and cached,
-with the CPU, its flags, core count and the load average around each run). Timing: run it
-alone on the machine; the load average says how alone it was.
+Writes docs/pr-bill.json and docs/pr-bill.md (`--report DIR`: elsewhere): seconds per model x
+target, fresh and cached, with the CPU, its flags, core count and the load average around each
+run. Timing: run it alone on the machine; the load average says how alone it was.
 """
 
 from __future__ import annotations
@@ -210,18 +210,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--cases", nargs="*", default=list(DEFAULT_CASES))
+    parser.add_argument("--report", type=Path, default=Path(__file__).parents[1] / "docs")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    args.report.mkdir(parents=True, exist_ok=True)
     corpus = corpus_dir(args.out)
     about = machine()
     rows = []
     with tempfile.TemporaryDirectory(prefix="mlgate-bill-") as tmp:
         for name in args.cases:
             rows.append(run_case(name, corpus, Path(tmp)))
-            (args.out / "pr-bill.json").write_text(
+            (args.report / "pr-bill.json").write_text(
                 json.dumps({"machine": about, "runs": rows}, indent=1) + "\n"
             )
-    (args.out / "pr-bill.md").write_text(markdown(about, rows))
+    (args.report / "pr-bill.md").write_text(markdown(about, rows))
     sys.stdout.write(markdown(about, rows))
 
 
