@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src" / "mlgate"
 
 
@@ -41,14 +43,29 @@ def _named_modules(tree: ast.Module) -> set[str]:
     }
 
 
-def test_onnxruntime_only_in_bench():
+@pytest.mark.parametrize("runtime", ["onnxruntime", "openvino", "nncf"])
+def test_model_runtimes_only_in_bench_and_optimize(runtime):
     offenders = [
         name
         for name, tree in _modules()
-        if any(i.split(".")[0] == "onnxruntime" for i in _imports(tree))
+        if any(i.split(".")[0] == runtime for i in _imports(tree) | _imported_by_name(tree))
         and not name.startswith(("bench/", "optimize/"))
     ]
     assert offenders == []
+
+
+def _imported_by_name(tree: ast.Module) -> set[str]:
+    """Modules imported with importlib.import_module("name") (the runtimes' registry)."""
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "import_module"
+        and node.args
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
 
 
 def test_no_print_outside_front_ends():

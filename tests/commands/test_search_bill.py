@@ -115,9 +115,11 @@ def test_the_cache_folder_comes_from_the_environment(tmp_path):
 # ---- the cache, with a real model and a real (short) search -----------------------------------
 
 
-def _job(model: str = "head.onnx", threads: int = 1) -> OptimizeJob:
+def _job(
+    model: str = "head.onnx", threads: int = 1, runtimes: tuple[str, ...] | None = None
+) -> OptimizeJob:
     loaded = load_model(DEMO / model, runtime_limits(), display=model)
-    target = Target("cpu", ("CPUExecutionProvider",), threads)
+    target = Target("cpu", ("CPUExecutionProvider",), threads, runtimes)
     quick = OptimizeConfig(screen_seconds=0.3, final_seconds=1.0, drift="off")
     return OptimizeJob(None, loaded, target, None, "fidelity", None, None, {}, quick)
 
@@ -139,17 +141,18 @@ def test_a_search_is_reused_from_the_cache_on_a_rerun(tmp_path, monkeypatch):
     again = variant_search.optimize_head(_job(), lambda: 4.0, cache, LogProgress(lines.append))
     assert [v.name for v in again.variants] == [v.name for v in first.variants]
     assert again.recommended == first.recommended
+    assert again.deployment == first.deployment  # how to run it, reused too
     reused = [n for n in again.notes if "reused from cache" in n]
     assert reused
     assert reused[0].startswith("search reused from cache, measured 20")
     assert " on " in reused[0]
 
 
-def test_another_model_or_thread_count_is_a_miss(tmp_path):
-    head, base, two = (
-        variant_search.search_key(j) for j in (_job(), _job("base.onnx"), _job(threads=2))
-    )
-    assert len({head.digest(), base.digest(), two.digest()}) == 3
+def test_another_model_thread_count_or_runtime_choice_is_a_miss(tmp_path):
+    jobs = (_job(), _job("base.onnx"), _job(threads=2), _job(runtimes=("onnxruntime",)))
+    head, base, two, ort_only = (variant_search.search_key(j) for j in jobs)
+    assert len({head.digest(), base.digest(), two.digest(), ort_only.digest()}) == 4
+    assert head.fingerprint["runtimes"]["openvino"]  # the installed version is in the key
     # The time budget is not part of the key: a re-run with another budget reuses it.
     budget = _job()
     budget = OptimizeJob(**{**budget.__dict__, "config": budget.config.model_copy(

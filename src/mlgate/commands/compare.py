@@ -21,7 +21,7 @@ from mlgate.bench.session import Target, check_target, runtime_limits
 from mlgate.bench.shape_probe import probe_shapes
 from mlgate.commands.efficiency import energy_info, energy_meter, static_cost
 from mlgate.commands.gate_files import GateFiles, eval_data_at
-from mlgate.commands.variant_search import optimize_head
+from mlgate.commands.variant_search import optimize_head, target_pricing
 from mlgate.compare.compare import (
     LATENCY_QUANTILES,
     Pricing,
@@ -338,7 +338,12 @@ def _measure_target(
     plan: _Plan, target_config: TargetConfig, options: CompareOptions, progress: Progress
 ) -> tuple[TargetResult, PairResult | None]:
     started = time.monotonic()
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    target = Target(
+        target_config.name,
+        tuple(target_config.providers),
+        target_config.threads,
+        tuple(target_config.runtimes) if target_config.runtimes is not None else None,
+    )
     try:
         check_target(target)
     except TargetError as exc:
@@ -389,7 +394,8 @@ def _measure_target(
         progress.note(note)
     if search_wanted(plan.config, options):
         info = _search(plan, target, options, progress, started)
-        result = apply_optimization(result, info, plan.config.optimize.drift)
+        optimize = plan.config.optimize
+        result = apply_optimization(result, info, optimize.drift, optimize.portability)
     return apply_waivers(result, plan.label, list(plan.waivers), plan.today), paired
 
 
@@ -408,6 +414,7 @@ def _search(
         batch_size=eval_config.batch_size,
         input_shapes=dict(plan.model.inputs),
         config=plan.config.optimize,
+        pricing=target_pricing(plan.config, target.name),
     )
     bill = _bill(plan.config, options)
 

@@ -19,8 +19,17 @@ from mlgate.errors import ConfigError
 from mlgate.model import source
 from mlgate.model.load import load_model
 from mlgate.model.safety import check_domains
-from mlgate.optimize.run import OptimizeJob, budget_from, run_search
-from mlgate.render.optimize_view import search_line, speedup_text
+from mlgate.optimize.right_size import Pricing, available_cores
+from mlgate.optimize.run import OptimizeJob, finish_target, right_size_outcome, run_search
+from mlgate.render.optimize_view import (
+    deployment_line,
+    load_call,
+    right_sizing_lines,
+    search_line,
+    speedup_text,
+)
+from mlgate.results.deployment import DEPLOYMENT_FILE
+from mlgate.results.deployment_file import write_deployment
 from mlgate.results.schema import OptimizationInfo
 
 KIND = "mlgate-optimize"
@@ -45,16 +54,23 @@ class OptimizeOutcome:
     written: list[Path] = field(default_factory=list)
 
 
-def _summary(display: str, target: str, info: OptimizationInfo, saved: Path | None) -> str:
+def _summary(
+    display: str, target: str, info: OptimizationInfo, saved: Path | None, out_dir: Path
+) -> str:
     lines = [f"mlgate optimize — {display} on {target}"]
     for v in info.variants:
         detail = f" · {v.reason}" if v.reason else ""
         lines.append(f"  {v.status:11s} {v.name:55s} {speedup_text(v):22s}{detail}")
     lines.append(search_line(info))
-    if saved is not None:
+    if saved is not None and info.deployment is not None:
         lines.append(f"recommended: {info.recommended} → {saved}")
+        lines.append(f"deployment: {deployment_line(info.deployment)}")
+        lines.append(f"load it: {load_call(str(out_dir))}")
     else:
-        lines.append("recommended: none (no variant beats the original)")
+        lines.append(
+            "recommended: none (no variant beats the original); no deployment.json written"
+        )
+    lines += [f"  {line}" for line in right_sizing_lines(info.right_sizing)]
     return "\n".join(lines) + "\n"
 
 
@@ -70,7 +86,12 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             f"--target {chosen}: not a configured target (targets: {', '.join(names)})"
         )
     target_config = next(t for t in config.targets if t.name == chosen)
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
+    target = Target(
+        target_config.name,
+        tuple(target_config.providers),
+        target_config.threads,
+        tuple(target_config.runtimes) if target_config.runtimes is not None else None,
+    )
     check_target(target)
     with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
         resolved = source.resolve(options.model, Path(workdir))
@@ -92,21 +113,18 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             batch_size=model_config.eval.batch_size,
             input_shapes=dict(model_config.inputs),
             config=settings,
+            pricing=Pricing.of(
+                target_config.price_per_core_hour, target_config.price_per_hour, available_cores()
+            ),
         )
         outcome = run_search(job, options.out_dir)
+        sizing = right_size_outcome(job, outcome)
         input_sha = file_sha256(model.path)
-    info = OptimizationInfo(
-        variants=outcome.variants,
-        recommended=outcome.recommended,
-        seconds=outcome.seconds,
-        budget_seconds=settings.search_seconds(),
-        fidelity_rule=budget_from(settings, job.metric).describe(),
-        not_tried=outcome.not_tried,
-        notes=outcome.notes,
-    )
+    info = finish_target(job, outcome, (None, []), sizing)
     recommended = None
     written: list[Path] = []
-    if outcome.best_path is not None:
+    if outcome.best_path is not None and outcome.deployment is not None:
+        written.append(write_deployment(options.out_dir, outcome.deployment))
         best = next(v for v in outcome.variants if v.name == outcome.recommended)
         recommended = {
             "variant": outcome.recommended,
@@ -121,6 +139,8 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
             "max_abs_diff": best.max_abs_diff,
             "target": target.name,
             "providers": list(target.providers),
+            "deployment": outcome.deployment.to_json(),
+            "deployment_file": str(options.out_dir / DEPLOYMENT_FILE),
         }
         record = outcome.best_path.with_suffix(".json")
         record.write_text(
@@ -128,7 +148,7 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
                         "provenance": asdict(provenance())}, indent=2) + "\n",
             encoding="utf-8",
         )  # fmt: skip
-        written += [outcome.best_path, record]
+        written[:0] = [outcome.best_path, record]
     document = {
         "kind": KIND,
         "version": VERSION,
@@ -144,6 +164,5 @@ def optimize(options: OptimizeOptions) -> OptimizeOutcome:
         options.json_out.parent.mkdir(parents=True, exist_ok=True)
         options.json_out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         written.append(options.json_out)
-    return OptimizeOutcome(
-        document, _summary(model.display, target.name, info, outcome.best_path), written
-    )
+    summary = _summary(model.display, target.name, info, outcome.best_path, options.out_dir)
+    return OptimizeOutcome(document, summary, written)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from mlgate.render import format as fmt
 from mlgate.render.efficiency_view import (
     CostRow,
@@ -15,6 +17,8 @@ from mlgate.render.efficiency_view import (
 )
 from mlgate.render.optimize_view import (
     VariantRow,
+    cheapest_target,
+    deployment_fields,
     drift_lines,
     recommendation,
     search_line,
@@ -90,6 +94,10 @@ class TargetView:
     search: str = ""
     drift: list[str] = field(default_factory=list)
     time_went: list[str] = field(default_factory=list)
+    deployment: str = ""  # the recommended deployment, in one line
+    load_code: list[Markup] = field(default_factory=list)  # fenced: escaped by load_snippet
+    right_sizing: list[str] = field(default_factory=list)
+    portability: list[str] = field(default_factory=list)
 
 
 def label(metric: MetricResult) -> str:
@@ -195,7 +203,7 @@ def undecided_sentence(metric: MetricResult) -> str:
     return f"{label(metric)} not decided" + (f" ({reason})" if reason else "")
 
 
-def target_view(target: TargetResult) -> TargetView:
+def target_view(target: TargetResult, model: str = "") -> TargetView:
     rows = [(m, metric_row(m)) for m in target.metrics]
     return TargetView(
         name=target.name,
@@ -222,6 +230,7 @@ def target_view(target: TargetResult) -> TargetView:
         search=search_line(target.optimization),
         drift=drift_lines(target.optimization),
         time_went=time_lines(target.time_breakdown),
+        **deployment_fields(target.optimization, model),
     )
 
 
@@ -284,6 +293,7 @@ class ReportView:
     costs: list[CostRow]
     chart: str  # Mermaid source, built from sanitised labels and numbers only; "" for none
     headline: str = ""  # every failing and undecided gated metric, for the first line
+    slo_pick: str = ""  # the cheapest configured target and thread count meeting slo_ms
 
 
 def headline(results: Results) -> str:
@@ -321,7 +331,7 @@ def report_view(results: Results) -> ReportView:
         verdict=results.verdict,
         icon=ICONS[results.verdict],
         model=results.model,
-        targets=[target_view(t) for t in results.targets],
+        targets=[target_view(t, results.model) for t in results.targets],
         errors=list(results.errors),
         reproduce=results.reproduce,
         base_sha=results.base.sha256[:12] if results.base else "—",
@@ -333,4 +343,11 @@ def report_view(results: Results) -> ReportView:
         costs=cost_rows(results),
         chart=latency_chart(results),
         headline=headline(results),
+        slo_pick=cheapest_target(
+            [
+                (t.name, t.optimization.right_sizing)
+                for t in results.targets
+                if t.optimization is not None and t.optimization.right_sizing is not None
+            ]
+        ),
     )
