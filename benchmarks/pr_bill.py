@@ -198,12 +198,16 @@ def markdown(about: dict[str, object], rows: list[dict[str, object]]) -> str:
         for target in fresh["targets"] or [{}]:
             lines.append(
                 f"| {row['case']} | {row['ms_per_call']} | {target.get('target')} | "
-                f"{fresh['seconds']} | {target.get('search_seconds')} "
-                f"({target.get('search_budget_seconds')}) | {target.get('not_tried')} | "
+                f"{fresh['seconds']} | {_one(target.get('search_seconds'))} "
+                f"({_one(target.get('search_budget_seconds'))}) | {target.get('not_tried')} | "
                 f"{cached['seconds']} | {fresh['verdict']} / {cached['verdict']} | "
                 f"{fresh['load_before'][0]} / {cached['load_before'][0]} |"
             )
     return "\n".join(lines) + "\n"
+
+
+def _one(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, float) else str(value)
 
 
 def main() -> None:
