@@ -52,7 +52,7 @@ LOWEST       := .venv-lowest
 LOWEST_TESTS := tests/test_config.py tests/compare/test_stats.py \
 	tests/compare/test_accuracy_stats.py tests/compare/test_rules.py tests/model \
 	tests/bench/test_latency.py tests/bench/test_accuracy.py tests/optimize/test_passes.py \
-	tests/github/test_publish.py tests/test_dvc.py tests/commands/test_check.py
+	tests/github/test_publish.py tests/test_dvc.py tests/gate/test_changed.py
 
 $(LOWEST)/.installed: requirements/lowest.lock requirements/build.lock pyproject.toml
 	$(PYTHON) -m venv $(LOWEST)

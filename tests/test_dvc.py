@@ -15,8 +15,8 @@ import pytest
 
 from mlgate import dvc
 from mlgate.cli import main
-from mlgate.commands.check import detect_changes
 from mlgate.errors import DvcError
+from mlgate.gate.changes import detect_changes
 from mlgate.git import GitPath
 from mlgate.model.source import resolve
 from tests.dvc_repo import cache_file, dvc_add, dvc_lock, init_dvc, make_dvc_repo, md5

@@ -13,13 +13,13 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from mlgate.bench.session import Target, runtime_limits
-from mlgate.commands import variant_search
 from mlgate.compare.optimization import (
     PORTABILITY_METRIC,
     apply_optimization,
     apply_portability,
 )
 from mlgate.config import OptimizeConfig
+from mlgate.gate import search as variant_search
 from mlgate.model.load import load_model
 from mlgate.optimize.build import Recipe
 from mlgate.optimize.passes import DynamicInt8
@@ -151,7 +151,7 @@ def test_warn_notes_a_broken_deployment_and_fail_fails_the_target():
     assert failed.verdict == "fail"
     metric = next(m for m in failed.metrics if m.name == PORTABILITY_METRIC)
     assert metric.verdict == "fail"
-    assert "cosine 0.9" in metric.note
+    assert "cosine 0.9" in "; ".join(metric.notes)
     off = apply_portability(_target(_info("broken")), _info("broken"), "off")
     assert off.notes == []
     assert off.verdict == "pass"

@@ -10,8 +10,8 @@ from typing import Any, Protocol
 import numpy as np
 
 from mlgate.bench.inputs import Batch
-from mlgate.compare.compare import Fidelity
 from mlgate.errors import DataError
+from mlgate.results.measurements import Fidelity
 
 
 @dataclass(frozen=True)

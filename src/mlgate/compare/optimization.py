@@ -8,8 +8,8 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from mlgate.compare.compare import target_verdict
 from mlgate.results.schema import MetricResult, OptimizationInfo, TargetResult
+from mlgate.results.verdicts import target_verdict
 
 DRIFT_METRIC = "optimization.drift"
 PORTABILITY_METRIC = "optimization.portability"
@@ -49,7 +49,7 @@ def apply_portability(result: TargetResult, info: OptimizationInfo, mode: Mode) 
         verdict="fail" if found.status == "broken" else "inconclusive",
         method="sampled",
         ci=found.speedup_ci,
-        note=summary,
+        notes=tuple(found.problems) or ((found.note,) if found.note else ()),
     )
     metrics = [*result.metrics, metric]
     return dataclasses.replace(result, metrics=metrics, verdict=target_verdict(metrics))
@@ -78,7 +78,7 @@ def _apply_drift(result: TargetResult, info: OptimizationInfo, mode: Mode) -> Ta
         threshold="no lost fusion",
         verdict="fail",
         method="static",
-        note=summary,
+        notes=tuple(drift.lost),
     )
     metrics = [*result.metrics, metric]
     return dataclasses.replace(result, metrics=metrics, verdict=target_verdict(metrics))

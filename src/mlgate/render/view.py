@@ -102,8 +102,8 @@ class TargetView:
 
 def label(metric: MetricResult) -> str:
     text = LABELS.get(metric.name, metric.name)
-    if metric.name == "accuracy" and metric.note:
-        text += f" ({metric.note.split(';')[0]})"
+    if metric.name == "accuracy" and metric.eval_metric:
+        text += f" ({metric.eval_metric})"
     elif metric.name == "energy_proxy":
         text += " (proxy)"
     elif metric.name == "energy" and metric.source:
@@ -149,7 +149,6 @@ def failure_sentence(metric: MetricResult) -> str:
 
 
 def metric_row(metric: MetricResult) -> MetricRow:
-    note = metric.note if metric.name != "accuracy" else "; ".join(metric.note.split("; ")[1:])
     return MetricRow(
         label=label(metric),
         goal="↑" if metric.higher_is_better else "↓",
@@ -159,7 +158,7 @@ def metric_row(metric: MetricResult) -> MetricRow:
         threshold=metric.threshold or "—",
         verdict=metric.verdict,
         icon=ICONS[metric.verdict],
-        note=note,
+        note="; ".join(metric.notes),
     )
 
 
@@ -197,7 +196,7 @@ def _trust_lines(target: TargetResult) -> list[str]:
 
 def undecided_sentence(metric: MetricResult) -> str:
     """ "latency p90 not decided (needs ~40 s more, or a smaller input)"."""
-    parts = [part for part in metric.note.split("; ") if part]
+    parts = metric.notes
     needs = [p for p in parts if p.startswith(("needs", "this eval set", "not decided"))]
     reason = needs[-1].removeprefix("not decided: ") if needs else (parts[-1] if parts else "")
     return f"{label(metric)} not decided" + (f" ({reason})" if reason else "")
@@ -217,7 +216,7 @@ def target_view(target: TargetResult, model: str = "") -> TargetView:
         failures=[failure_sentence(m) for m in target.metrics if m.verdict == "fail"],
         inconclusive=[undecided_sentence(m) for m in target.metrics if m.verdict == "inconclusive"],
         waived=[
-            f"{label(m)} ({m.note.split('; ')[-1]})"
+            f"{label(m)} ({m.notes[-1] if m.notes else 'waived'})"
             for m in target.metrics
             if m.verdict == "waived"
         ],

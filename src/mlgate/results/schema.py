@@ -9,7 +9,7 @@ from typing import Literal
 
 from mlgate.results.deployment import Deployment
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
 TargetVerdict = Literal["pass", "fail", "inconclusive", "skipped", "error"]
@@ -34,8 +34,9 @@ class MetricResult:
     ci: tuple[float, float] | None = None
     p_value: float | None = None
     min_detectable_change: float | None = None
-    note: str = ""
+    notes: tuple[str, ...] = ()  # each a sentence of its own (why undecided, waived, ...)
     source: str = ""  # how the number was obtained where it matters (energy: rapl, proxy, ...)
+    eval_metric: str = ""  # accuracy: the eval metric it is (top1, mse, ...)
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,11 @@ import pytest
 from mlgate.action import read_inputs
 from mlgate.bench.session import Target, runtime_limits
 from mlgate.cli import main
-from mlgate.commands import variant_search
-from mlgate.commands.compare import CompareOptions, search_budget, search_wanted, target_seconds
 from mlgate.config import Config, OptimizeConfig
 from mlgate.errors import ConfigError
+from mlgate.gate import search as variant_search
+from mlgate.gate.budget import search_budget, search_wanted, target_seconds
+from mlgate.gate.request import GateRequest
 from mlgate.model.load import load_model
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import LogProgress
@@ -52,20 +53,20 @@ def test_an_explicit_budget_is_kept_whatever_measuring_took():
 def test_the_flag_overrides_the_config_and_zero_turns_the_search_off(monkeypatch):
     monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
     config = Config()
-    assert search_budget(config, CompareOptions("a", "b", search_budget=45), 100.0) == 45.0
-    assert search_budget(config, CompareOptions("a", "b"), 100.0) == 80.0
-    assert search_wanted(config, CompareOptions("a", "b"))
-    assert not search_wanted(config, CompareOptions("a", "b", search_budget=0))
+    assert search_budget(config, GateRequest("a", "b", search_budget=45), 100.0) == 45.0
+    assert search_budget(config, GateRequest("a", "b"), 100.0) == 80.0
+    assert search_wanted(config, GateRequest("a", "b"))
+    assert not search_wanted(config, GateRequest("a", "b", search_budget=0))
     off = config.model_copy(update={"optimize": OptimizeConfig(budget_seconds=0)})
-    assert not search_wanted(off, CompareOptions("a", "b"))
+    assert not search_wanted(off, GateRequest("a", "b"))
 
 
 def test_a_default_run_is_expected_to_cost_the_bill_per_model_and_target(monkeypatch):
     monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
     config = Config()
-    assert target_seconds(config, CompareOptions("a", "b")) == 180.0
-    assert target_seconds(config, CompareOptions("a", "b", search_budget=0)) == 30.0
-    assert target_seconds(config, CompareOptions("a", "b", search_budget=10)) == 40.0
+    assert target_seconds(config, GateRequest("a", "b")) == 180.0
+    assert target_seconds(config, GateRequest("a", "b", search_budget=0)) == 30.0
+    assert target_seconds(config, GateRequest("a", "b", search_budget=10)) == 40.0
 
 
 def test_the_note_says_what_the_search_skipped_for_time_and_how_to_give_it_more():
