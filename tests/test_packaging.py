@@ -139,3 +139,14 @@ def test_the_wheel_is_typed_versioned_once_and_declares_ranges_and_the_gpu_extra
     assert "gpu" in metadata.get_all("Provides-Extra")
     gpu = [r for r in requires if r.marker is not None and r.marker.evaluate({"extra": "gpu"})]
     assert [r.name for r in gpu] == ["onnxruntime-gpu"]
+
+
+def test_the_openvino_extra_is_a_range_that_both_locks_satisfy():
+    extras = {Requirement(d).name: Requirement(d) for d in _project()["optional-dependencies"][
+        "openvino"]}  # fmt: skip
+    assert set(extras) == {"openvino", "nncf"}
+    for lock in ("runtime.lock", "dev.lock"):  # the image and CI run OpenVINO and NNCF
+        pins = _lock_pins(lock)
+        for name, requirement in extras.items():
+            assert {s.operator for s in requirement.specifier} == {">=", "<"}
+            assert requirement.specifier.contains(pins[name]), (lock, name, pins[name])
