@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlgate.bench.latency import LatencySettings, measure_interleaved
-from mlgate.compare.compare import evaluate_target, latency_stop_rule
+from mlgate.compare.compare import evaluate_target
+from mlgate.compare.latency_stop import latency_stop_rule
 from mlgate.compare.metrics import default_thresholds
 from mlgate.compare.stats import min_samples_for
 from mlgate.compare.thresholds import parse_threshold

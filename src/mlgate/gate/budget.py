@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from mlgate.bench.latency import LatencySettings
-from mlgate.compare.compare import LATENCY_QUANTILES
+from mlgate.compare.latency import LATENCY_QUANTILES
 from mlgate.compare.stats import min_samples_for
 from mlgate.compare.thresholds import Threshold
 from mlgate.config import Config

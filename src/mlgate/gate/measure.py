@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from mlgate.bench.energy import EnergySettings
 from mlgate.bench.run import EvalSettings, PairResult, PairRun, measure_pair, time_breakdown
 from mlgate.bench.session import Target, check_target
-from mlgate.compare.compare import latency_changed, latency_stop_rule
+from mlgate.compare.latency import latency_changed
+from mlgate.compare.latency_stop import latency_stop_rule
 from mlgate.config import TargetConfig
 from mlgate.errors import TargetError
 from mlgate.gate.budget import bill, latency_settings, search_budget
