@@ -12,7 +12,7 @@ import pytest
 from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.session import Target
 from mlgate.cli import main
-from mlgate.optimize.search import Budget, SearchInput, SearchSettings, search
+from mlgate.optimize.search import Budget, SearchInput, SearchSettings, search, sweep_recipes
 from tests import model_builders as mb
 from tests.github.actions_runtime import DEMO
 
@@ -90,3 +90,16 @@ def test_mlgate_optimize_saves_the_model_with_provenance_and_a_recommended_key(t
     import hashlib
 
     assert record["output_sha256"] == hashlib.sha256(saved.read_bytes()).hexdigest()
+
+
+def test_the_sweep_space_holds_every_static_setting_and_every_recipe():
+    recipes = sweep_recipes(mb.cnn())
+    names = [r.name for r in recipes]
+    assert len(names) == len(set(names))
+    statics = [n for n in names if n.startswith("static-")]
+    assert len(statics) == 2 * 2 * 2 * 3 * 2  # format, activations, per-channel, method, prep
+    assert sum(n.endswith("+preprocess") for n in statics) == len(statics) // 2
+    assert names[:2] == ["ort-extended", "dynamic-int8"]
+    assert {"fp16", "transformer-fusion", "onnxoptimizer", "dynamic-uint8", "ort-basic"} <= set(
+        names
+    )
