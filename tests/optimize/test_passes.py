@@ -13,6 +13,7 @@ import pytest
 from mlgate.optimize.build import Recipe, build
 from mlgate.optimize.passes import (
     REGISTRY,
+    ConstantsToInitializers,
     DynamicInt8,
     Float16,
     OnnxOptimizer,
@@ -21,6 +22,7 @@ from mlgate.optimize.passes import (
     PassContext,
     QuantPreprocess,
     StaticInt8,
+    effect,
     op_counts,
     opset,
 )
@@ -205,3 +207,53 @@ def test_weights_in_constant_nodes_are_extracted_so_quantization_finds_them(tmp_
     built = build(source, tmp_path / "out.onnx", recipe, CPU, timeout=120)
     assert built.status == "built", built.reason
     assert op_counts(onnx.load(str(tmp_path / "out.onnx")))["Constant"] == 0
+
+
+def _relu_only() -> onnx.ModelProto:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    return mb.finish(graph)
+
+
+def test_passes_say_why_a_model_gives_them_nothing_to_do(tmp_path):
+    gpu = PassContext(("CUDAExecutionProvider", "CPUExecutionProvider"))
+    assert DynamicInt8().supports(_relu_only(), CPU) == (
+        "no Conv, MatMul, Gemm or recurrent op to quantize"
+    )
+    assert ConstantsToInitializers().supports(mb.cnn(), CPU) == "no Constant nodes"
+    assert OpsetUpgrade(to=13).supports(mb.cnn(), CPU) == f"already at opset {opset(mb.cnn())}"
+    assert Float16().supports(_relu_only(), gpu) == "no float32 weights"
+    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
+    assert Float16().supports(onnx.load(str(forest)), gpu) is not None
+
+
+def test_per_channel_static_quantization_needs_opset_13():
+    old = mb.cnn()
+    old.opset_import[0].version = 12
+    assert StaticInt8("qdq", "uint8", True, "minmax").supports(old, calibration()) == (
+        "per-channel QDQ needs opset 13 or newer (the model has 12)"
+    )
+    assert StaticInt8("qdq", "uint8", False, "minmax").supports(old, calibration()) is None
+
+
+def test_fp16_stores_the_weights_in_half_precision_and_keeps_float_io(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    out = tmp_path / "fp16.onnx"
+    Float16().apply(source, out, PassContext(("CUDAExecutionProvider",)))
+    model = onnx.load(str(out))  # (onnxruntime's converter appends its input casts last)
+    assert {t.data_type for t in model.graph.initializer} == {onnx.TensorProto.FLOAT16}
+    assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT
+
+
+def test_a_change_of_weight_types_alone_is_an_effect():
+    before = mb.cnn()
+    after = mb.cnn()
+    after.graph.initializer[0].data_type = onnx.TensorProto.FLOAT16
+    assert effect(before, after) is None
+    assert effect(before, mb.cnn()) == "the pass left the graph unchanged (a silent no-op)"
