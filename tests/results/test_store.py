@@ -80,3 +80,15 @@ def test_a_version_1_document_is_upgraded_on_load(tmp_path):
     assert loaded.schema_version == SCHEMA_VERSION == 2
     assert loaded.head is not None
     assert loaded.head.compute is None
+
+
+def test_missing_huge_and_oversize_inputs_are_refused(tmp_path, monkeypatch):
+    with pytest.raises(DataError, match="results file not found"):
+        store.read_results(tmp_path / "absent.json")
+    with pytest.raises(DataError, match=r"r\.json is larger than 1 MB"):
+        store.parse_json(b"{}" * 600_000, "r.json", max_bytes=1024 * 1024)
+    path = tmp_path / "big.json"
+    path.write_text("{}")
+    monkeypatch.setattr(store, "MAX_RESULTS_BYTES", 1)
+    with pytest.raises(DataError, match="is larger than 0 MB"):
+        store.read_results(path)
