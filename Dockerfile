@@ -27,15 +27,17 @@ RUN apt-get update \
 
 WORKDIR /opt/mlgate
 COPY requirements/build.lock requirements/runtime.lock requirements/
-# Left out, as the gate never imports them: sympy and mpmath (onnxruntime dependencies; only
-# the optional transformer-fusion pass needs them, and it says so when they are missing),
-# numpy's and scipy's own test suites and onnx's backend test data.
+# runtime.lock includes the `openvino` extra (OpenVINO and NNCF, for the variant search's
+# other runtime and its int8): +272 MB installed (openvino 180, scikit-learn 51 via NNCF,
+# networkx 19, nncf 8, the rest 14). Left out, as the gate never imports them: sympy and
+# mpmath (only the optional transformer-fusion pass needs them, and it says so when they are
+# missing), numpy's, scipy's and scikit-learn's own test suites and onnx's backend test data.
 RUN pip install --require-hashes -r requirements/build.lock \
     && pip install --require-hashes -r requirements/runtime.lock \
     && pip uninstall -y sympy mpmath \
     && site="$(python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" \
     && rm -rf "$site/onnx/backend/test/data" \
-    && find "$site/numpy" "$site/scipy" -depth -type d -name tests -exec rm -rf {} +
+    && find "$site/numpy" "$site/scipy" "$site/sklearn" -depth -type d -name tests -exec rm -rf {} +
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN pip install --no-deps --no-build-isolation .

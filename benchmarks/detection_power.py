@@ -30,8 +30,9 @@ import numpy as np
 from mlgate.bench.environment import cpu_model
 from mlgate.bench.latency import LatencySettings, measure_interleaved
 from mlgate.bench.session import Target, open_session
-from mlgate.commands.compare import CompareOptions, compare
+from mlgate.commands.compare import compare
 from mlgate.compare.stats import clustered_ratios
+from mlgate.gate.request import GateRequest
 from mlgate.model.reference import write_reference_model
 
 TARGETS = (0.02, 0.05, 0.10, 0.20)
@@ -107,7 +108,7 @@ def run_trials(
     for index in range(trials):
         for tally, (_, head, _) in zip(tallies, scenarios, strict=True):
             start = time.perf_counter()
-            outcome = compare(CompareOptions(base=str(base), head=str(head), measure_memory=False))
+            outcome = compare(GateRequest(base=str(base), head=str(head), measure_memory=False))
             tally.seconds.append(time.perf_counter() - start)
             p50 = next(m for m in outcome.results.targets[0].metrics if m.name == "latency.p50")
             tally.verdicts.append(p50.verdict)

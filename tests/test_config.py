@@ -77,6 +77,8 @@ def test_error_metric_default_is_relative():
         ("targets: [{name: 'bad name'}]", "targets[0].name"),
         ("latency: {confidence: 2}", "latency.confidence"),
         ("models: [{path: a, eval: {batch_size: 0}}]", "models[0].eval.batch_size"),
+        ("targets: [{name: cpu, runtimes: [tvm]}]", "targets[0].runtimes[0]: Input should be"),
+        ("targets: [{name: cpu, runtimes: []}]", "targets[0].runtimes"),
     ],
 )
 def test_errors_name_file_key_and_what_is_accepted(text, expected):
@@ -149,3 +151,9 @@ def test_glob_matches_as_the_regex_did(pattern, path):
 def test_globs_past_the_complexity_limit_are_one_config_error(pattern):
     with pytest.raises(ConfigError, match="is too complex"):
         parse_config(f"models: [{{path: '{pattern}'}}]\n", "mlgate.yml")
+
+
+def test_a_target_names_the_runtimes_the_search_tries():
+    config = parse_config("targets: [{name: cpu, runtimes: [openvino]}, {name: b}]", "c.yml")
+    assert config.targets[0].runtimes == ["openvino"]
+    assert config.targets[1].runtimes is None  # every available one

@@ -8,8 +8,9 @@ import argparse
 
 import pytest
 
-from mlgate.cli import build_parser, make_progress
+from mlgate.cli import build_parser
 from mlgate.progress import LogProgress, NoProgress, Tracker, log_line
+from mlgate.terminal import make_progress
 
 
 class Clock:

@@ -12,10 +12,10 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
-from mlgate.commands.action import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
 from mlgate.config import check_glob, check_threshold
 from mlgate.error_handler import Exit, handle_errors
 from mlgate.errors import ConfigError, MlgateError
+from mlgate.gate.action_io import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
 from mlgate.github import runner
 from mlgate.github.context import RunContext, read_context
 from mlgate.github.publish import GitHubApi

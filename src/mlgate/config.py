@@ -97,6 +97,11 @@ class TargetConfig(_Strict):
     runs_on: str | list[str] = "ubuntu-latest"
     providers: list[str] = Field(default_factory=lambda: ["CPUExecutionProvider"], min_length=1)
     threads: Annotated[int, Field(gt=0, le=256)] = Field(1, description="intra-op threads")
+    runtimes: list[Literal["onnxruntime", "openvino"]] | None = Field(
+        None,
+        min_length=1,
+        description="runtimes the variant search tries (default: every one installed)",
+    )
     allow_missing: bool = Field(False, description="a missing provider skips instead of failing")
     price_per_hour: Annotated[float, Field(ge=0, le=1e6)] | None = Field(
         None, description="$ per runner hour, for cost per million inferences"
@@ -106,6 +111,11 @@ class TargetConfig(_Strict):
     )
     watts_per_core: Annotated[float, Field(gt=0, le=1000)] | None = Field(
         None, description="busy-core power for the `estimated` energy method (no meter)"
+    )
+    price_per_core_hour: Annotated[float, Field(ge=0, le=1e6)] | None = Field(
+        None,
+        description="$ per core-hour, for right-sizing: cost per million inferences at each "
+        "thread count (default: price_per_hour over the runner's cores; neither: core-seconds)",
     )
 
 
@@ -179,6 +189,22 @@ class OptimizeConfig(_Strict):
     )
     drift: Literal["warn", "fail", "off"] = Field(
         "warn", description="a head that loses a fusion or placement the base had"
+    )
+    portability: Literal["warn", "fail", "off"] = Field(
+        "warn",
+        description="a head that breaks the base's recommended deployment (cannot run, falls "
+        "back to another provider, loses fidelity or its speedup); the base's deployment comes "
+        "from the search cache",
+    )
+    right_size_threads: Annotated[int, Field(ge=0, le=256)] = Field(
+        8,
+        description="right-sizing: time the recommended deployment at 1..N threads, N the "
+        "cores available capped at this (0: off)",
+    )
+    slo_ms: Annotated[float, Field(gt=0, le=1e7)] | None = Field(
+        None,
+        description="latency objective per call, in ms: the cheapest target and thread count "
+        "whose p90 (its whole interval) stays under it",
     )
 
     def search_seconds(self, spent: float = 0.0) -> float:

@@ -3,7 +3,7 @@
 import numpy as np
 
 from mlgate.bench.latency import LatencySettings, measure_interleaved
-from mlgate.compare.compare import DECISIVE
+from mlgate.results.measurements import DECISIVE
 
 
 class FakeMachine:

@@ -6,8 +6,8 @@ import dataclasses
 
 import pytest
 
-from mlgate.commands.action import exit_code_for
-from mlgate.commands.check import CheckOutcome
+from mlgate.gate.action_io import exit_code_for
+from mlgate.gate.check_request import CheckOutcome
 from mlgate.github import checks
 from mlgate.results.schema import SCHEMA_VERSION, RunContextInfo, RunReport
 

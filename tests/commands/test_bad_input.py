@@ -443,12 +443,12 @@ def test_internal_error_exits_3_keeps_partial_results_and_points_to_a_log(
     """The crash path, exercised by fault injection (the one place a test replaces our own
     code: no real input reaches it): exit 3, one line naming the log with the traceback,
     and the results measured before the bug are still written."""
-    from mlgate.commands import compare as compare_command
+    from mlgate.gate import judge
 
     def bug(*args, **kwargs):
         raise RuntimeError("simulated bug")
 
-    monkeypatch.setattr(compare_command, "evaluate_target", bug)
+    monkeypatch.setattr(judge, "evaluate_target", bug)
     model = good_model(tmp_path)
     in_process = tmp_path / "in-process.yml"
     in_process.write_text("limits: {isolate: false}\n")  # the patch lives in this process

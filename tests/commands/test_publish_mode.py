@@ -10,9 +10,9 @@ import zipfile
 
 import pytest
 
-from mlgate.commands.action import ActionInputs, RunnerFiles
 from mlgate.commands.publish import publish, read_artifact
 from mlgate.errors import DataError
+from mlgate.gate.action_io import ActionInputs, RunnerFiles
 from mlgate.github.context import RunContext, WorkflowRun
 from mlgate.github.publish import GitHubApi
 from mlgate.results.store import dumps

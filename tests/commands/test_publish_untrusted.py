@@ -12,9 +12,9 @@ import re
 
 import pytest
 
-from mlgate.commands.action import ActionInputs, RunnerFiles
 from mlgate.commands.publish import publish
 from mlgate.errors import DataError
+from mlgate.gate.action_io import ActionInputs, RunnerFiles
 from mlgate.github.context import RunContext, WorkflowRun
 from mlgate.github.publish import GitHubApi
 from mlgate.results.schema import ModelChange
@@ -34,7 +34,10 @@ def hostile_report(notes: int = 40, note_size: int = 2_000):
     """Artifact text everywhere the comment shows text, and enough of it to be truncated."""
     results = sample_results(fail=True)
     target = results.targets[0]
-    metrics = [dataclasses.replace(m, note=EVIL, threshold="+5% " + EVIL) for m in target.metrics]
+    metrics = [
+        dataclasses.replace(m, notes=(EVIL,), eval_metric=EVIL, threshold="+5% " + EVIL)
+        for m in target.metrics
+    ]
     target = dataclasses.replace(
         target, name="cpu " + EVIL, error=EVIL, notes=[EVIL], metrics=metrics
     )

@@ -51,7 +51,7 @@ def run_suite(folder: Path, repeats: int, name: str) -> Path:
 @pytest.fixture(scope="module")
 def benchmark_files(tmp_path_factory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("bench")
-    return run_suite(root / "base", 1, "base.json"), run_suite(root / "head", 3, "head.json")
+    return run_suite(root / "base", 1, "base.json"), run_suite(root / "head", 10, "head.json")
 
 
 def test_a_real_slowdown_fails_the_gate(benchmark_files, tmp_path, capsys):
@@ -74,10 +74,12 @@ def test_a_real_slowdown_fails_the_gate(benchmark_files, tmp_path, capsys):
     slow = metrics["bench: test_suite.py::test_preprocess"]
     same = metrics["bench: test_suite.py::test_tokenize"]
     assert slow["verdict"] == "fail"
-    assert slow["change"] > 1.0  # three sorts instead of one
+    # ten sorts instead of one: +900% on a quiet machine; more than +100% even when a busy
+    # runner slows one side's process alone (three sorts measured +79% here under load)
+    assert slow["change"] > 1.0
     assert slow["threshold"] == "+10%"
     # unchanged code drifts (separate processes, a busy runner), but stays below the real
-    # slowdown of three sorts instead of one
+    # slowdown of ten sorts instead of one
     assert same["change"] < slow["change"]
     assert extra["verdict"] == "fail"
     assert code == 1
@@ -111,7 +113,7 @@ def test_machine_info_mismatch_is_reported_not_gated():
     result = compare_benchmarks(base, head, parse_threshold("+10%"))
     (metric,) = result.metrics
     assert metric.verdict == "skipped"
-    assert "different machines" in metric.note
+    assert "different machines" in "; ".join(metric.notes)
     assert "cpu.brand_raw: AMD EPYC vs Apple M3" in result.notes[0]
     assert result.verdict == "pass"
 

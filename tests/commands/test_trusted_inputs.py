@@ -16,12 +16,13 @@ import pytest
 
 from mlgate import git as mlgit
 from mlgate.cli import main
-from mlgate.commands.action import ActionInputs, RunnerFiles
-from mlgate.commands.check import CheckOptions, check
-from mlgate.commands.gate_files import GateFiles, eval_data_at
-from mlgate.commands.matrix import PlanOptions, bench, plan
 from mlgate.commands.merge_action import merge
 from mlgate.errors import DataError, GitError
+from mlgate.gate.action_io import ActionInputs, RunnerFiles
+from mlgate.gate.changed import check
+from mlgate.gate.check_request import CheckOptions
+from mlgate.gate.files import GateFiles, eval_data_at
+from mlgate.gate.matrix import PlanOptions, bench, plan
 from mlgate.github.context import PullRequest, RunContext
 from mlgate.model import source
 from mlgate.render.environment import render_run_comment

@@ -163,7 +163,7 @@ def test_a_drop_a_small_eval_set_cannot_tell_from_noise_is_inconclusive(
     )  # fmt: skip
     accuracy = metric(doc, "accuracy")
     assert accuracy["verdict"] == "inconclusive"
-    assert "cannot be told from noise" in accuracy["note"]
+    assert "cannot be told from noise" in "; ".join(accuracy["notes"])
     assert doc["verdict"] == "inconclusive"
     assert code == 0  # on_inconclusive defaults to neutral
     fail_config = tmp_path / "strict.yml"
@@ -188,7 +188,7 @@ def test_when_accuracy_cannot_decide_agreement_with_the_base_does(capsys, tmp_pa
     assert metric(doc, "accuracy")["verdict"] == "inconclusive"
     cosine = metric(doc, "fidelity.cosine")
     assert (code, cosine["verdict"]) == (1, "fail")
-    assert "agreement with the base decides" in cosine["note"]
+    assert "agreement with the base decides" in "; ".join(cosine["notes"])
     same = mb.save(_scores_model([0.0, 0.0, 0.0]), tmp_path / "same.onnx")
     code, doc, _ = compare(
         capsys, tmp_path, base, same, "--data", str(data), "--config", str(quiet_config),

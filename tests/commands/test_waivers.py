@@ -48,7 +48,7 @@ def test_a_waiver_holds_until_its_expiry_date_and_not_after(tmp_path, capsys, mo
     code, doc, comment = gate(capsys, tmp_path, base, head, "2027-01-31")
     size = next(m for m in doc["targets"][0]["metrics"] if m["name"] == "size")
     assert size["verdict"] == "waived"
-    assert "waived until 2027-01-31: wider network on purpose, see #482" in size["note"]
+    assert "waived until 2027-01-31: wider network on purpose, see #482" in "; ".join(size["notes"])
     assert doc["targets"][0]["verdict"] == "pass"
     assert code == 0
     assert "🟡 waived" in comment

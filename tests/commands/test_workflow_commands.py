@@ -17,7 +17,7 @@ import pytest
 
 from mlgate import action
 from mlgate.cli import main
-from mlgate.commands.action import ActionOutcome
+from mlgate.gate.action_io import ActionOutcome
 from mlgate.github import runner
 from mlgate.results.limits import check_limits
 from tests.github.actions_runtime import (

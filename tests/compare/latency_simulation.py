@@ -17,10 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlgate.bench.latency import LatencySettings, measure_interleaved
-from mlgate.compare.compare import Measured, evaluate_target, latency_stop_rule
+from mlgate.compare.compare import evaluate_target, latency_stop_rule
 from mlgate.compare.metrics import default_thresholds
 from mlgate.compare.stats import min_samples_for
 from mlgate.compare.thresholds import parse_threshold
+from mlgate.results.measurements import Measured
 
 LATENCY_METRICS = ("latency.p50", "latency.p90")
 

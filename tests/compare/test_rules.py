@@ -42,14 +42,14 @@ def test_sampled_three_way_verdict(ratio, low, high, p, verdict):
     assert result.verdict == verdict
     assert result.ci == pytest.approx((low - 1, high - 1))
     if verdict == "inconclusive":
-        assert "could detect changes ≥" in result.note
+        assert "could detect changes ≥" in "; ".join(result.notes)
         assert result.min_detectable_change > 0
 
 
 def test_too_few_samples_is_shown_not_gated():
     result = judge(sampled(1.5, 1.4, 1.6, n=30, not_gated="too few samples (30)"), FIVE)
     assert result.verdict == "skipped"
-    assert "not gated" in result.note
+    assert "not gated" in "; ".join(result.notes)
     assert result.change == pytest.approx(0.5)
 
 
@@ -93,10 +93,10 @@ def test_no_threshold_means_not_gated_and_a_gated_metric_left_unmeasured_is_unde
     assert judge(Observation(METRICS["params"], 10, 20), None).verdict == "skipped"
     missing = judge(Observation(METRICS["size"], None, 20), parse_threshold("+1%"))
     assert missing.verdict == "inconclusive"
-    assert "not decided" in missing.note
+    assert "not decided" in "; ".join(missing.notes)
     from_zero = judge(Observation(METRICS["size"], 0, 20), parse_threshold("+1%"))
     assert from_zero.verdict == "inconclusive"
-    assert "exactly 0" in from_zero.note
+    assert "exactly 0" in "; ".join(from_zero.notes)
     assert judge(Observation(METRICS["size"], 0, 0), parse_threshold("+1%")).verdict == "pass"
 
 

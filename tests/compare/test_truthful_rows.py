@@ -6,19 +6,15 @@ import numpy as np
 import pytest
 
 from mlgate.compare.accuracy_stats import paired_change
-from mlgate.compare.compare import (
-    Measured,
-    MeasuredEnergy,
-    StaticCost,
-    evaluate_target,
-    target_verdict,
-)
+from mlgate.compare.compare import evaluate_target
 from mlgate.compare.metrics import METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
 from mlgate.compare.thresholds import parse_threshold
 from mlgate.render.format import signed_percent
 from mlgate.render.optimize_view import short_reason
+from mlgate.results.measurements import Measured, MeasuredEnergy, StaticCost
+from mlgate.results.verdicts import target_verdict
 
 
 def test_a_gated_latency_left_undecided_is_inconclusive_and_the_target_is_not_a_pass():
@@ -28,7 +24,7 @@ def test_a_gated_latency_left_undecided_is_inconclusive_and_the_target_is_not_a_
     )
     result = judge(obs, parse_threshold("+10%"))
     assert result.verdict == "inconclusive"
-    assert "too few calls" in result.note
+    assert "too few calls" in "; ".join(result.notes)
     assert target_verdict([result]) == "inconclusive"
 
 
@@ -36,7 +32,7 @@ def test_a_memory_change_over_its_threshold_inside_the_noise_floor_says_so():
     mib = 2**20
     result = judge(Observation(METRICS["memory.peak"], 20 * mib, 26 * mib), parse_threshold("+10%"))
     assert result.verdict == "pass"
-    assert "inside the 8 MiB noise floor" in result.note
+    assert "inside the 8 MiB noise floor" in "; ".join(result.notes)
 
 
 def test_energy_estimated_from_cpu_time_is_shown_not_gated_twice():
@@ -47,7 +43,7 @@ def test_energy_estimated_from_cpu_time_is_shown_not_gated_twice():
     )  # fmt: skip
     row = next(m for m in result.metrics if m.name == "energy")
     assert row.verdict == "skipped"
-    assert "same signal as latency" in row.note
+    assert "same signal as latency" in "; ".join(row.notes)
     assert result.verdict == "pass"
 
 
@@ -55,12 +51,12 @@ def test_accuracy_from_a_zero_base_error_is_judged_not_skipped():
     base = np.zeros(200)
     head = np.full(200, 0.01)
     obs = Observation(
-        METRICS["accuracy"], 0.0, 0.01, higher_is_better=False, note="mse",
+        METRICS["accuracy"], 0.0, 0.01, higher_is_better=False, eval_metric="mse",
         paired=paired_change(base, head, binary=False, confidence=0.95),
     )  # fmt: skip
     result = judge(obs, parse_threshold("+5%"))
     assert result.verdict == "fail"
-    assert "exactly 0" in result.note
+    assert "exactly 0" in "; ".join(result.notes)
 
 
 @pytest.mark.parametrize(
@@ -92,7 +88,7 @@ def test_an_energy_proxy_with_uncounted_ops_on_a_side_is_shown_not_gated():
     )  # fmt: skip
     row = next(m for m in result.metrics if m.name == "energy_proxy")
     assert row.verdict == "skipped"
-    assert "lower bound" in row.note
+    assert "lower bound" in "; ".join(row.notes)
     assert result.verdict == "pass"
 
 
@@ -102,14 +98,14 @@ def test_an_accuracy_interval_reads_in_points_not_percent():
 
     accuracy = MetricResult(
         "accuracy", "fraction", True, 0.976, 0.918, -0.059, -0.0574, "-0.5pp", "fail",
-        ci=(-0.066, -0.038), note="top1",
+        ci=(-0.066, -0.038), eval_metric="top1",
     )  # fmt: skip
     assert "95% CI −6.6 pt…−3.8 pt" in failure_sentence(accuracy)
     assert change_text(accuracy) == "−5.74 pt (CI −6.6 pt…−3.8 pt)"
 
 
 def test_gated_fidelity_with_no_comparable_output_is_undecided_not_a_pass():
-    from mlgate.compare.compare import Fidelity
+    from mlgate.results.measurements import Fidelity
 
     result = evaluate_target(
         "cpu", ["CPU"], 1, Measured(size=(1, 1), params=(1, 1), fidelity=Fidelity()),
@@ -117,5 +113,5 @@ def test_gated_fidelity_with_no_comparable_output_is_undecided_not_a_pass():
     )  # fmt: skip
     row = next(m for m in result.metrics if m.name == "fidelity.cosine")
     assert row.verdict == "inconclusive"
-    assert "could be compared" in row.note
+    assert "could be compared" in "; ".join(row.notes)
     assert result.verdict == "inconclusive"

@@ -188,7 +188,8 @@ def test_a_create_answered_too_slowly_is_reconciled_not_repeated(github):
 
 
 def test_where_checks_are_not_permitted_a_commit_status_is_set(github, tmp_path):
-    from mlgate.commands.action import ActionInputs, publish_report
+    from mlgate.gate.action_io import ActionInputs
+    from mlgate.gate.github_report import publish_report
     from mlgate.github.context import RunContext
     from tests.render.test_run_comment import run as run_report
 

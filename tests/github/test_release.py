@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.commands.report import ReportOptions, report
 from mlgate.errors import MlgateError
+from mlgate.gate.release import ReportOptions, report
 from mlgate.github.release import END, START, release_body
 from mlgate.results.store import write_results
 from tests.github.server import FakeGitHub, Fault, Served

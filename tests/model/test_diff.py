@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from mlgate.commands.compare import model_info
 from mlgate.config import ModelConfig
+from mlgate.gate.models import model_info
 from mlgate.model.diff import graph_diff
 from mlgate.model.load import load_model
 from mlgate.render.efficiency_view import graph_lines

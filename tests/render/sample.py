@@ -79,7 +79,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             -0.001,
             "-0.5pp",
             "pass",
-            note="top1",
+            eval_metric="top1",
         ),
         MetricResult(
             "fidelity.top1_agreement",
@@ -91,7 +91,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             None,
             None,
             "skipped",
-            note="not gated",
+            notes=("not gated",),
         ),
         MetricResult(
             "latency.p50",
@@ -122,12 +122,13 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             ci=(0.02, 0.2) if undecided else (0.02, 0.09),
             p_value=0.01,
             min_detectable_change=0.13,
-            note=(
-                "interval too wide to decide; this run could detect changes ≥13.0%; needs about 40 "
-                "s more, or a smaller input"
+            notes=(
+                "interval too wide to decide",
+                "this run could detect changes ≥13.0%",
+                "needs about 40 s more, or a smaller input",
             )
             if undecided
-            else "",
+            else (),
         ),
         MetricResult(
             "energy",
@@ -179,7 +180,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             None,
             "skipped",
             method="static",
-            note="not gated",
+            notes=("not gated",),
         ),
         MetricResult(
             "energy_proxy",
@@ -204,7 +205,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             0.011,
             None,
             "skipped",
-            note="not gated",
+            notes=("not gated",),
             source="0.36 $/h × median latency",
         ),
         MetricResult(
@@ -217,7 +218,7 @@ def _metrics(fail: bool, undecided: bool = True) -> list[MetricResult]:
             0.011,
             None,
             "skipped",
-            note="not gated",
+            notes=("not gated",),
             source="400 gCO₂e/kWh × rapl energy",
         ),
     ]

@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from mlgate.commands.history import git_reader, history_ref, record
+from mlgate.gate.history import git_reader, history_ref, record
 from mlgate.render.view import target_view
 from mlgate.results.history import attach_history, build_records, find_entry, fingerprint
 from mlgate.results.schema import SCHEMA_VERSION, RunContextInfo, RunReport

@@ -77,9 +77,45 @@ def test_a_version_1_document_is_upgraded_on_load(tmp_path):
     path = tmp_path / "v1.json"
     path.write_text(json.dumps(document))
     loaded = store.read_results(path)
-    assert loaded.schema_version == SCHEMA_VERSION == 2
+    assert loaded.schema_version == SCHEMA_VERSION == 3
     assert loaded.head is not None
     assert loaded.head.compute is None
+
+
+def _as_version_2(document: dict) -> dict:
+    """A current document written as version 2 did: each metric's notes joined into `note`,
+    the accuracy's eval metric first."""
+    for target in document["targets"]:
+        for metric in target["metrics"]:
+            parts = [metric.pop("eval_metric")] if metric["eval_metric"] else []
+            metric["note"] = "; ".join([*parts, *metric.pop("notes")])
+    return {**document, "schema_version": 2}
+
+
+def test_a_version_2_note_is_split_into_typed_notes_on_load(tmp_path):
+    current = store.to_dict(sample_results(undecided=True))
+    old = _as_version_2(json.loads(json.dumps(current)))
+    accuracy = next(m for m in old["targets"][0]["metrics"] if m["name"] == "accuracy")
+    assert accuracy["note"] == "top1"
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(old))
+    loaded = store.read_results(path)
+    assert loaded.schema_version == 3
+    assert store.to_dict(loaded)["targets"] == current["targets"]
+    p90 = next(m for m in loaded.targets[0].metrics if m.name == "latency.p90")
+    assert p90.notes[-1] == "needs about 40 s more, or a smaller input"
+
+
+def test_the_results_inside_a_version_2_run_are_upgraded_too():
+    current = store.to_dict(sample_results(undecided=True))
+    run = {
+        "schema_version": 2, "kind": "mlgate-run", "created_at": "2026-12-01T00:00:00+00:00",
+        "verdict": "inconclusive", "context": {}, "config_source": "defaults",
+        "results": [_as_version_2(json.loads(json.dumps(current)))],
+    }  # fmt: skip
+    loaded = store.run_from_dict(run)
+    assert loaded.schema_version == 3
+    assert store.to_dict(loaded.results[0])["targets"] == current["targets"]
 
 
 def test_missing_huge_and_oversize_inputs_are_refused(tmp_path, monkeypatch):

@@ -5,14 +5,13 @@ returns them (declared output shapes are not trusted): tensors, sequences of map
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from mlgate.bench.inputs import Batch
-from mlgate.bench.session import Session
-from mlgate.compare.compare import Fidelity
 from mlgate.errors import DataError
+from mlgate.results.measurements import Fidelity
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,19 @@ def normalise(value: Any) -> tuple[np.ndarray, np.ndarray | None]:
     return np.asarray(value), None
 
 
-def collect_outputs(session: Session, batches: list[Batch], check_nan: bool = True) -> list[Output]:
+class RunsBatches(Protocol):
+    """What collecting outputs needs of a session: an onnxruntime `Session` or any
+    runtime's runner (bench/runtimes)."""
+
+    display: str
+    output_names: list[str]
+
+    def run(self, feeds: dict[str, np.ndarray], /) -> list[Any]: ...
+
+
+def collect_outputs(
+    session: RunsBatches, batches: list[Batch], check_nan: bool = True
+) -> list[Output]:
     """Run every batch; outputs in the session's order."""
     per_output: list[list[np.ndarray]] = [[] for _ in session.output_names]
     classes: list[np.ndarray | None] = [None] * len(session.output_names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import os
 import platform
 from pathlib import Path
@@ -24,6 +25,19 @@ def cpu_model(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
     return platform.processor() or platform.machine() or "unknown"
 
 
+def installed_version(package: str) -> str | None:
+    """The installed distribution's version, without importing it (None: not installed)."""
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def runtime_versions() -> dict[str, str | None]:
+    """The optional runtimes the variant search may use, and their versions."""
+    return {name: installed_version(name) for name in ("openvino", "nncf")}
+
+
 def provenance() -> Provenance:
     return Provenance(
         tool_version=__version__,
@@ -35,6 +49,7 @@ def provenance() -> Provenance:
         onnx=onnx.__version__,
         onnxruntime=ort.__version__,
         numpy=np.__version__,
+        **runtime_versions(),
     )
 
 
@@ -46,6 +61,7 @@ def version_report() -> str:
         f"mlgate {prov.tool_version}",
         f"python {prov.python} ({prov.platform}, {prov.machine})",
         f"onnx {prov.onnx}, onnxruntime {prov.onnxruntime}, numpy {prov.numpy}",
+        f"openvino {prov.openvino or 'not installed'}, nncf {prov.nncf or 'not installed'}",
         f"execution providers: {', '.join(ort.get_available_providers())}",
         f"cpu: {prov.cpu_model}, {prov.cpu_count} CPUs",
     ]

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from mlgate.compare.compare import DECISIVE
+from mlgate.results.measurements import DECISIVE
 
 Runner = Callable[[], Any]
 # Given a segment index, fresh (base, head) runners: new sessions, so a new memory layout.
@@ -190,6 +190,45 @@ def _segment(
             return t4
 
 
+def _measure_segment(
+    make_runners: RunnerFactory,
+    index: int,
+    settings: LatencySettings,
+    limits: tuple[int, int],  # deadline, max blocks
+    rec: _Recorder,
+    clock: Clock,
+) -> tuple[int, int, int, int]:
+    """One segment: fresh sessions, warm-up, then ABBA blocks into `rec`. Returns the
+    warm-up runs, the ns opening took, when measuring began and when it ended. The
+    sessions are released on return, before the next segment opens its own."""
+    deadline, max_blocks = limits
+    opened = clock()
+    run_base, run_head = make_runners(index)
+    creation = clock() - opened
+    warm = settings.warmup_seconds if index == 0 else settings.segment_seconds / 10
+    runs = warm_up(run_base, run_head, warm, clock, MIN_WARMUP_RUNS if index == 0 else 1)
+    # Measure at least as long as opening took, so re-creation never dominates the time.
+    length = max(int(settings.segment_seconds * 1e9), creation)
+    measure_from = clock()
+    end = min(measure_from + length, deadline)
+    blocks = (settings.min_blocks, max_blocks)
+    now = _segment(run_base, run_head, (end, deadline), blocks, rec, index, clock)
+    return runs, creation, measure_from, now
+
+
+def _decided(
+    stop_rule: StopRule, rec: _Recorder, segments: int, now: int, stops: tuple[int, int, int]
+) -> bool:
+    """Whether the stop rule ends sampling now (`stops`: earliest stop, deadline, and the
+    segments needed unless the evidence is decisive)."""
+    earliest_stop, deadline, min_segments = stops
+    if now < earliest_stop and now < deadline:
+        return False
+    level = int(stop_rule(*rec.arrays())) if segments >= MIN_SEGMENTS_FLOOR else 0
+    enough = segments >= min_segments or now >= deadline
+    return level >= DECISIVE or bool(level and enough)
+
+
 def measure_interleaved(
     make_runners: RunnerFactory,
     settings: LatencySettings,
@@ -209,28 +248,12 @@ def measure_interleaved(
     plan = None
     index = 0
     while True:
-        opened = clock()
-        run_base, run_head = make_runners(index)
-        creation = clock() - opened
-        warm = settings.warmup_seconds if index == 0 else settings.segment_seconds / 10
-        warmup_runs += warm_up(
-            run_base, run_head, warm, clock, MIN_WARMUP_RUNS if index == 0 else 1
-        )
-        # Measure at least as long as opening took, so re-creation never dominates the time.
-        length = max(int(settings.segment_seconds * 1e9), creation)
-        measure_from = clock()
-        end = min(measure_from + length, deadline)
         blocks_before = len(rec.block_segment)
-        now = _segment(
-            run_base,
-            run_head,
-            (end, deadline),
-            (settings.min_blocks, max_blocks),
-            rec,
-            index,
-            clock,
+        limits = (deadline, max_blocks)
+        runs, creation, measure_from, now = _measure_segment(
+            make_runners, index, settings, limits, rec, clock
         )
-        del run_base, run_head  # release this segment's sessions before opening the next
+        warmup_runs += runs
         if index == 0:
             block = (now - measure_from) / max(1, len(rec.block_segment) - blocks_before) / 1e9
             plan = plan_sampling(settings, (now - start) / 1e9, creation / 1e9, block)
@@ -240,12 +263,9 @@ def measure_interleaved(
         if len(rec.block_segment) >= max_blocks:
             stop_reason = "max_pairs"
             break
-        if now >= earliest_stop or now >= deadline:
-            level = int(stop_rule(*rec.arrays())) if index >= MIN_SEGMENTS_FLOOR else 0
-            enough = index >= min_segments or now >= deadline
-            if level >= DECISIVE or (level and enough):
-                stop_reason = "precise"
-                break
+        if _decided(stop_rule, rec, index, now, (earliest_stop, deadline, min_segments)):
+            stop_reason = "precise"
+            break
         if now >= deadline:
             if extended or cap_deadline <= deadline:
                 break

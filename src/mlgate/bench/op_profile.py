@@ -54,6 +54,18 @@ def _read(trace_file: str, runs: int) -> _Profile:
     return _Profile(dict(by_op), by_node)
 
 
+def op_times(
+    path: Path, target: Target, feeds: dict[str, np.ndarray], runs: int
+) -> dict[str, float]:
+    """Milliseconds per run by op type, from onnxruntime's profiler."""
+    with tempfile.TemporaryDirectory(prefix="mlgate-profile-") as folder:
+        session = _profiled_session(path, target, folder, "model")
+        for _ in range(WARMUP_RUNS + runs):
+            session.run(None, feeds)
+        found = _read(session.end_profiling(), WARMUP_RUNS + runs)
+    return {op: micros / 1e3 for op, micros in found.by_op.items()}
+
+
 def breakdown(
     base: Path,
     head: Path,

@@ -39,11 +39,11 @@ from mlgate.bench.latency import (
 from mlgate.bench.memory import MemoryProfile, measure_memory
 from mlgate.bench.op_profile import breakdown
 from mlgate.bench.session import Session, Target, open_session
-from mlgate.compare.compare import Fidelity, Measured, MeasuredEnergy, Memory
 from mlgate.compare.stats import paired_ratio, segment_log_ratios
 from mlgate.errors import MlgateError
 from mlgate.model.load import LoadedModel
 from mlgate.model.profile import index_bounds
+from mlgate.results.measurements import Fidelity, Measured, MeasuredEnergy, Memory
 from mlgate.results.schema import LatencyInfo, TimeBreakdown
 
 Step = Callable[[str], AbstractContextManager[object]]

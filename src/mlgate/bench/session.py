@@ -54,6 +54,7 @@ class Target:
     name: str
     providers: tuple[str, ...]
     threads: int
+    runtimes: tuple[str, ...] | None = None  # the runtimes the search tries; None: all
 
 
 DEFAULT_HINT = "check that the eval data or the configured input shapes fit the model"

@@ -15,23 +15,17 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from mlgate import git
-from mlgate.commands.action import (
-    ActionInputs,
-    ActionOutcome,
-    ApiFactory,
-    RunnerFiles,
-    context_info,
-    report_everywhere,
-)
-from mlgate.commands.gate_files import GateFiles
-from mlgate.commands.matrix import GateOptions, gate
-from mlgate.compare.compare import fails_check
 from mlgate.config import Config, parse_config
 from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.errors import DataError, MlgateError
+from mlgate.gate.action_io import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles, context_info
+from mlgate.gate.files import GateFiles
+from mlgate.gate.github_report import report_everywhere
+from mlgate.gate.merge import MergeOptions, merge_jobs
 from mlgate.github.context import PULL_REQUEST_EVENTS, RunContext
 from mlgate.results.schema import SCHEMA_VERSION, RunReport
 from mlgate.results.store import write_results
+from mlgate.results.verdicts import fails_check
 
 MERGED_FILE = "run.json"  # at the top of results_dir: what publish mode reads from the artifact
 
@@ -78,7 +72,7 @@ def merge(
     try:
         trusted = trusted_revisions(context, workspace)
         config = _config(inputs, trusted[0], workspace)
-        report = gate(GateOptions(results_dir, out=out, loaded_config=config)).report
+        report = merge_jobs(MergeOptions(results_dir, out=out, loaded_config=config)).report
         _check_commits(report, trusted)
     except MlgateError as exc:  # nothing to merge, or not mergeable: the comment says so
         results_dir.mkdir(parents=True, exist_ok=True)

@@ -1,149 +1,50 @@
-"""`mlgate optimize MODEL`: search for the fastest variant of one model on one target, within
-the accuracy budget, and save it with a provenance record. Orchestration only."""
+"""`mlgate optimize MODEL`: find the fastest variant of one model within the accuracy
+budget and save it. A thin adapter over `mlgate.gate.optimize`."""
 
 from __future__ import annotations
 
-import json
-import tempfile
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from mlgate.bench.environment import provenance
-from mlgate.bench.inputs import file_sha256
-from mlgate.bench.session import Target, check_target, runtime_limits
-from mlgate.commands.compare import eval_data_for
-from mlgate.config import OptimizeConfig, load_config
-from mlgate.errors import ConfigError
-from mlgate.model import source
-from mlgate.model.load import load_model
-from mlgate.model.safety import check_domains
-from mlgate.optimize.run import OptimizeJob, budget_from, run_search
-from mlgate.render.optimize_view import search_line, speedup_text
-from mlgate.results.schema import OptimizationInfo
+from mlgate.commands.arguments import Io, add_log_arguments, options_from, positive_float
 
-KIND = "mlgate-optimize"
-VERSION = 1
+if TYPE_CHECKING:
+    from mlgate.commands.arguments import SubParsers
 
 
-@dataclass(frozen=True)
-class OptimizeOptions:
-    model: str  # a path, or REV:path
-    data: Path | None = None
-    config: Path | None = None
-    target: str | None = None
-    out_dir: Path = Path("mlgate-optimized")
-    json_out: Path | None = None
-    budget_seconds: float | None = None
-
-
-@dataclass(frozen=True)
-class OptimizeOutcome:
-    document: dict[str, Any]
-    summary: str
-    written: list[Path] = field(default_factory=list)
-
-
-def _summary(display: str, target: str, info: OptimizationInfo, saved: Path | None) -> str:
-    lines = [f"mlgate optimize — {display} on {target}"]
-    for v in info.variants:
-        detail = f" · {v.reason}" if v.reason else ""
-        lines.append(f"  {v.status:11s} {v.name:55s} {speedup_text(v):22s}{detail}")
-    lines.append(search_line(info))
-    if saved is not None:
-        lines.append(f"recommended: {info.recommended} → {saved}")
-    else:
-        lines.append("recommended: none (no variant beats the original)")
-    return "\n".join(lines) + "\n"
-
-
-def optimize(options: OptimizeOptions) -> OptimizeOutcome:
-    config, origin = load_config(options.config)
-    settings: OptimizeConfig = config.optimize
-    if options.budget_seconds is not None:
-        settings = settings.model_copy(update={"budget_seconds": options.budget_seconds})
-    names = [t.name for t in config.targets]
-    chosen = options.target or names[0]
-    if chosen not in names:
-        raise ConfigError(
-            f"--target {chosen}: not a configured target (targets: {', '.join(names)})"
-        )
-    target_config = next(t for t in config.targets if t.name == chosen)
-    target = Target(target_config.name, tuple(target_config.providers), target_config.threads)
-    check_target(target)
-    with tempfile.TemporaryDirectory(prefix="mlgate-") as workdir:
-        resolved = source.resolve(options.model, Path(workdir))
-        model_config = config.model_for(resolved.repo_path)
-        data = eval_data_for(
-            options.data, model_config, config, origin.parent if origin else Path()
-        )
-        model = load_model(
-            resolved.local, runtime_limits(), resolved.display, config.limits.model_size_mb
-        )
-        check_domains(model.proto, model.display, config.limits.allow_domains)
-        job = OptimizeJob(
-            base=None,
-            head=model,
-            target=target,
-            eval_data=data,
-            metric=model_config.eval.metric,
-            output=model_config.eval.output,
-            batch_size=model_config.eval.batch_size,
-            input_shapes=dict(model_config.inputs),
-            config=settings,
-        )
-        outcome = run_search(job, options.out_dir)
-        input_sha = file_sha256(model.path)
-    info = OptimizationInfo(
-        variants=outcome.variants,
-        recommended=outcome.recommended,
-        seconds=outcome.seconds,
-        budget_seconds=settings.search_seconds(),
-        fidelity_rule=budget_from(settings, job.metric).describe(),
-        not_tried=outcome.not_tried,
-        notes=outcome.notes,
+def add_parser(subparsers: SubParsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "optimize", help="find the fastest variant of a model within the accuracy budget"
     )
-    recommended = None
-    written: list[Path] = []
-    if outcome.best_path is not None:
-        best = next(v for v in outcome.variants if v.name == outcome.recommended)
-        recommended = {
-            "variant": outcome.recommended,
-            "path": str(outcome.best_path),
-            "passes": outcome.recipe,
-            "input_sha256": input_sha,
-            "output_sha256": file_sha256(outcome.best_path),
-            "speedup": best.speedup,
-            "speedup_ci": list(best.speedup_ci) if best.speedup_ci else None,
-            "accuracy_change": best.accuracy_change,
-            "cosine": best.cosine,
-            "max_abs_diff": best.max_abs_diff,
-            "target": target.name,
-            "providers": list(target.providers),
-        }
-        record = outcome.best_path.with_suffix(".json")
-        record.write_text(
-            json.dumps({"kind": f"{KIND}-provenance", "version": VERSION, **recommended,
-                        "provenance": asdict(provenance())}, indent=2) + "\n",
-            encoding="utf-8",
-        )  # fmt: skip
-        written += [outcome.best_path, record]
-    document = {
-        "kind": KIND,
-        "version": VERSION,
-        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "model": model.display,
-        "sha256": input_sha,
-        "target": target.name,
-        "recommended": recommended,
-        "search": asdict(info),
-        "provenance": asdict(provenance()),
-    }
-    if options.json_out is not None:
-        options.json_out.parent.mkdir(parents=True, exist_ok=True)
-        options.json_out.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-        written.append(options.json_out)
-    return OptimizeOutcome(
-        document, _summary(model.display, target.name, info, outcome.best_path), written
+    parser.add_argument("model", help="model: a path, or REV:path read from git")
+    parser.add_argument("--data", type=Path, help="eval data .npz (fidelity and calibration)")
+    parser.add_argument(
+        "--config", type=Path, help="config file (default: ./mlgate.yml if present)"
     )
+    parser.add_argument("--target", help="configured target to optimize for (default: the first)")
+    parser.add_argument(
+        "--out",
+        dest="out_dir",
+        type=Path,
+        default=Path("mlgate-optimized"),
+        help="folder for the recommended model and its provenance record",
+    )
+    parser.add_argument("--json", dest="json_out", type=Path, help="write the search JSON here")
+    parser.add_argument(
+        "--budget-seconds",
+        "--search-budget",
+        type=positive_float,
+        help="time for the search (default: optimize.budget_seconds, else 180 s)",
+    )
+    add_log_arguments(parser)
+    return parser
+
+
+def run(args: argparse.Namespace, io: Io) -> int:
+    from mlgate.gate.optimize import OptimizeOptions, optimize
+
+    with io.progress.step("searching for a faster variant"):
+        optimized = optimize(options_from(OptimizeOptions, args))
+    io.outcome(optimized.summary, optimized.written)
+    return 0

@@ -13,14 +13,11 @@ import io
 import zipfile
 from pathlib import Path
 
-from mlgate.commands.action import (
-    ActionInputs,
-    ActionOutcome,
-    ApiFactory,
-    RunnerFiles,
+from mlgate.errors import DataError
+from mlgate.gate.action_io import ActionInputs, ActionOutcome, ApiFactory, RunnerFiles
+from mlgate.gate.github_report import (
     publish_report,
 )
-from mlgate.errors import DataError
 from mlgate.github import runner
 from mlgate.github.context import RunContext
 from mlgate.github.publish import GitHubApi

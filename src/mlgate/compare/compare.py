@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -15,91 +14,14 @@ from mlgate.compare.accuracy_stats import paired_change
 from mlgate.compare.metrics import ERROR_METRICS, METRICS
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.thresholds import Threshold
-from mlgate.results.schema import (
-    MetricResult,
-    OverallVerdict,
-    Results,
-    RunVerdict,
-    TargetResult,
-    TargetVerdict,
-)
+from mlgate.results.measurements import DECISIVE, Measured
+from mlgate.results.schema import MetricResult, TargetResult
+from mlgate.results.verdicts import target_verdict
 
 LATENCY_QUANTILES = {"latency.p50": 0.5, "latency.p90": 0.9, "latency.p99": 0.99}
-# A stop rule's answers: go on (0), decided (1: stop once the minimum segments are in),
-# decisive (2: an interval wholly beyond the threshold stops the sampler from 3 segments).
-DECISIVE = 2
 # The stop rule and the final verdict resample alike, so a run stopped as decided stays so.
 FINAL_RESAMPLES = 1000
 MIN_ENERGY_WINDOWS = 4
-
-
-@dataclass(frozen=True)
-class Fidelity:
-    max_abs_diff: float | None = None
-    cosine: float | None = None
-    top1_agreement: float | None = None
-    relative_diff: float | None = None  # max abs diff over the base output's range
-    inputs: str = "eval"  # what the outputs were compared on: eval | synthetic
-
-
-@dataclass(frozen=True)
-class Memory:
-    session_bytes: int
-    peak_bytes: int
-    inference_bytes: int = 0
-
-
-@dataclass(frozen=True)
-class MeasuredEnergy:
-    """Joules per inference per measurement window (paired: window i of base and of head)."""
-
-    method: str  # rapl | nvml | estimated
-    detail: str
-    base: np.ndarray
-    head: np.ndarray
-
-
-@dataclass(frozen=True)
-class StaticCost:
-    """Counted from the graphs, base and head, at the same input shapes."""
-
-    macs: tuple[int, int]
-    energy_proxy: tuple[float, float]
-    proxy_version: str
-    uncounted: tuple[int, int] = (0, 0)
-
-
-@dataclass(frozen=True)
-class Pricing:
-    """Per target, from the config: what a runner hour costs and the grid's intensity."""
-
-    price_per_hour: float | None = None
-    carbon_intensity: float | None = None  # gCO2e per kWh
-
-
-@dataclass(frozen=True)
-class Measured:
-    """Everything measured for one model pair on one target."""
-
-    size: tuple[int, int]
-    params: tuple[int, int]
-    eval_metric: str | None = None  # None: no eval data
-    accuracy: tuple[float, float] | None = None  # None: no labels (or metric `fidelity`)
-    # Per-example scores of base and head on the same examples (paired tests), and whether
-    # they are right/wrong (top-1, top-k) rather than continuous (mse, mae, cosine).
-    accuracy_scores: tuple[np.ndarray, np.ndarray] | None = None
-    accuracy_binary: bool = False
-    fidelity: Fidelity | None = None
-    memory: tuple[Memory | str, Memory | str] | None = None  # str: why it is missing
-    latency_base: np.ndarray | None = None  # paired seconds per run
-    latency_head: np.ndarray | None = None
-    latency_segment: np.ndarray | None = None  # segment (session pair) of each pair
-    latency_seconds_per_segment: float | None = None  # what one more segment would cost
-    examples_per_run: int = 1
-    static: StaticCost | None = None
-    energy: MeasuredEnergy | None = None
-    pricing: Pricing = Pricing()
-    notes: list[str] = field(default_factory=list)
 
 
 def _latency_undecided(n: int, segments: int, quantile: float, confidence: float) -> str:
@@ -314,7 +236,7 @@ def _accuracy_observation(m: Measured, confidence: float) -> list[Observation]:
             m.accuracy[0],
             m.accuracy[1],
             higher_is_better=m.eval_metric not in ERROR_METRICS,
-            note=m.eval_metric,
+            eval_metric=m.eval_metric,
             paired=paired,
             source=paired.method if paired is not None else "",
         )
@@ -354,15 +276,6 @@ def observations(m: Measured, confidence: float) -> list[Observation]:
     ]
 
 
-def target_verdict(metrics: list[MetricResult]) -> TargetVerdict:
-    """A failure anywhere fails; otherwise a gated metric left undecided makes the target
-    inconclusive (never a pass); otherwise it passes."""
-    verdicts = {metric.verdict for metric in metrics}
-    if "fail" in verdicts:
-        return "fail"
-    return "inconclusive" if "inconclusive" in verdicts else "pass"
-
-
 def evaluate_target(
     name: str,
     providers: list[str],
@@ -373,10 +286,11 @@ def evaluate_target(
 ) -> TargetResult:
     alpha = 1.0 - confidence
     found = observations(measured, confidence)
-    metrics = [
-        _with_time_needed(judge(obs, _first_look(thresholds, obs), alpha), measured, confidence)
-        for obs in found
-    ]
+    metrics = []
+    for obs in found:
+        threshold = _first_look(thresholds, obs)
+        metric = judge(obs, threshold, alpha)
+        metrics.append(_with_time_needed(metric, measured, confidence, threshold))
     metrics = _fidelity_backstop(found, metrics, thresholds, alpha)
     return TargetResult(
         name=name,
@@ -406,9 +320,7 @@ def _fidelity_backstop(
         if threshold is not None and threshold.backstop:
             metric = judge(obs, threshold, alpha)
             note = "accuracy could not be decided on this eval set: agreement with the base decides"
-            metric = dataclasses.replace(
-                metric, note="; ".join(p for p in (metric.note, note) if p)
-            )
+            metric = dataclasses.replace(metric, notes=(*metric.notes, note))
         judged.append(metric)
     return judged
 
@@ -419,7 +331,9 @@ def _first_look(thresholds: Mapping[str, Threshold], obs: Observation) -> Thresh
     return None if threshold is not None and threshold.backstop else threshold
 
 
-def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> float | None:
+def seconds_needed(
+    metric: MetricResult, m: Measured, confidence: float, threshold: Threshold | None = None
+) -> float | None:
     """About how much more sampling would decide an undecided latency metric: the segments
     still missing for the minimums, or for the interval to shrink past the threshold (its
     width falls with the square root of the segments)."""
@@ -434,28 +348,23 @@ def seconds_needed(metric: MetricResult, m: Measured, confidence: float) -> floa
         stats.MIN_SESSIONS, segments + math.ceil(max(missing_pairs, 0) / pairs_per_segment)
     )
     if metric.ci is not None and metric.change is not None and wanted == segments:
-        limit = _relative_limit(metric)
+        limit = threshold.value if threshold is not None and threshold.kind == "relative" else None
         half = (metric.ci[1] - metric.ci[0]) / 2
         room = abs(metric.change - limit) if limit is not None else 0.0
         wanted = math.ceil(segments * (half / max(room, 0.005)) ** 2)
     return max(wanted - segments, 1) * per_segment
 
 
-def _relative_limit(metric: MetricResult) -> float | None:
-    text = metric.threshold or ""
-    if not text.endswith("%"):
-        return None
-    return float(text.lstrip("+").rstrip("%")) / 100.0
-
-
-def _with_time_needed(metric: MetricResult, m: Measured, confidence: float) -> MetricResult:
+def _with_time_needed(
+    metric: MetricResult, m: Measured, confidence: float, threshold: Threshold | None
+) -> MetricResult:
     if metric.verdict != "inconclusive" or metric.name not in LATENCY_QUANTILES:
         return metric
-    needed = seconds_needed(metric, m, confidence)
+    needed = seconds_needed(metric, m, confidence, threshold)
     if needed is None:
         return metric
     more = f"needs about {needed:.0f} s more, or a smaller input"
-    return dataclasses.replace(metric, note=f"{metric.note}; {more}" if metric.note else more)
+    return dataclasses.replace(metric, notes=(*metric.notes, more))
 
 
 def latency_changed(target: TargetResult) -> bool:
@@ -463,21 +372,6 @@ def latency_changed(target: TargetResult) -> bool:
     return any(
         m.name in LATENCY_QUANTILES and m.verdict in ("fail", "improved") for m in target.metrics
     )
-
-
-def fails_check(verdict: str, on_inconclusive: str) -> bool:
-    """Whether a verdict fails the run: a regression always, an undecided run only when the
-    config says `on_inconclusive: fail`."""
-    return verdict == "fail" or (verdict == "inconclusive" and on_inconclusive == "fail")
-
-
-def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
-    """error > fail > inconclusive > pass over the targets."""
-    if errors or any(t.verdict == "error" for t in targets):
-        return "error"
-    if any(t.verdict == "fail" for t in targets):
-        return "fail"
-    return "inconclusive" if any(t.verdict == "inconclusive" for t in targets) else "pass"
 
 
 def latency_stop_rule(
@@ -520,14 +414,3 @@ def latency_stop_rule(
         return int("fail" in verdicts or "inconclusive" not in verdicts)
 
     return decided
-
-
-def run_verdict(results: list[Results], errors: list[str]) -> RunVerdict:
-    """Over every gated model: an error anywhere wins, then a failure; nothing gated is neutral."""
-    if errors or any(r.verdict == "error" for r in results):
-        return "error"
-    if any(r.verdict == "fail" for r in results):
-        return "fail"
-    if any(r.verdict == "inconclusive" for r in results):
-        return "inconclusive"
-    return "pass" if results else "neutral"

@@ -8,18 +8,55 @@ from __future__ import annotations
 import dataclasses
 from typing import Literal
 
-from mlgate.compare.compare import target_verdict
 from mlgate.results.schema import MetricResult, OptimizationInfo, TargetResult
+from mlgate.results.verdicts import target_verdict
 
 DRIFT_METRIC = "optimization.drift"
+PORTABILITY_METRIC = "optimization.portability"
+Mode = Literal["warn", "fail", "off"]
 
 
 def apply_optimization(
-    result: TargetResult, info: OptimizationInfo, mode: Literal["warn", "fail", "off"]
+    result: TargetResult, info: OptimizationInfo, mode: Mode, portability: Mode = "warn"
 ) -> TargetResult:
-    """Attach the search to the target; with a drift, a note (warn) or a failing metric."""
+    """Attach the search to the target; with a drift, a note (warn) or a failing metric;
+    with a head that breaks the base's deployment, the same (`optimize.portability`)."""
+    result = _apply_drift(dataclasses.replace(result, optimization=info), info, mode)
+    return apply_portability(result, info, portability)
+
+
+def apply_portability(result: TargetResult, info: OptimizationInfo, mode: Mode) -> TargetResult:
+    """`warn`: a note; `fail`: a failing metric when broken, an undecided one when the
+    speedup under the base's deployment could not be confirmed."""
+    found = info.portability
+    if found is None or mode == "off" or found.status == "portable":
+        return result
+    summary = "; ".join(found.problems) or found.note
+    unmeasured = found.status == "undecided" and found.speedup is None
+    if mode == "warn" or unmeasured:  # nothing measured is never a verdict
+        icon = "⚠️" if found.status == "broken" else "❔"
+        line = f"{icon} portability ({found.status}) of the base's deployment: {summary}"
+        return dataclasses.replace(result, notes=[*result.notes, line])
+    metric = MetricResult(
+        name=PORTABILITY_METRIC,
+        unit="x",
+        higher_is_better=True,
+        base=found.deployment.speedup,
+        head=found.speedup,
+        change=None,
+        delta=None,
+        threshold="the head runs under the base's deployment",
+        verdict="fail" if found.status == "broken" else "inconclusive",
+        method="sampled",
+        ci=found.speedup_ci,
+        notes=tuple(found.problems) or ((found.note,) if found.note else ()),
+    )
+    metrics = [*result.metrics, metric]
+    return dataclasses.replace(result, metrics=metrics, verdict=target_verdict(metrics))
+
+
+def _apply_drift(result: TargetResult, info: OptimizationInfo, mode: Mode) -> TargetResult:
     drift = info.drift
-    result = dataclasses.replace(result, optimization=info)
     if drift is None or mode == "off":
         return result
     base_total, head_total = sum(drift.base_fused.values()), sum(drift.head_fused.values())
@@ -41,7 +78,7 @@ def apply_optimization(
         threshold="no lost fusion",
         verdict="fail",
         method="static",
-        note=summary,
+        notes=tuple(drift.lost),
     )
     metrics = [*result.metrics, metric]
     return dataclasses.replace(result, metrics=metrics, verdict=target_verdict(metrics))

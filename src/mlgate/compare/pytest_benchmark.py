@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 from scipy import stats as scipy_stats
 
-from mlgate.compare.compare import target_verdict
 from mlgate.compare.metrics import METRICS, MetricSpec
 from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
 from mlgate.compare.thresholds import Threshold
 from mlgate.errors import DataError
 from mlgate.results.schema import MetricResult, TargetResult
+from mlgate.results.verdicts import target_verdict
 
 TARGET_NAME = "pytest-benchmark"
 # machine_info keys whose difference makes timings incomparable.

@@ -30,8 +30,9 @@ class Observation:
     undecided: str = ""  # why a gated metric could not be decided (too few calls, ...)
     paired: PairedChange | None = None  # accuracy: the paired change on the same examples
     method: str = "measured"
-    note: str = ""
+    note: str = ""  # why it could not be observed (memory, fidelity)
     source: str = ""
+    eval_metric: str = ""  # accuracy: the eval metric (top1, mse, ...)
 
     @property
     def better_up(self) -> bool:
@@ -46,12 +47,15 @@ def _relative(base: float | None, head: float | None) -> float | None:
     return head / base - 1.0
 
 
-def _judge_bound(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
+Judged = tuple[Verdict, tuple[str, ...]]  # a verdict and its notes
+
+
+def _judge_bound(obs: Observation, threshold: Threshold) -> Judged:
     assert threshold.op is not None
     if obs.head is None:
-        return "inconclusive", "not decided: not measured"
+        return "inconclusive", ("not decided: not measured",)
     ok = obs.head >= threshold.value if threshold.op == ">=" else obs.head <= threshold.value
-    return ("pass", "") if ok else ("fail", f"{obs.head:.6g} violates {threshold.text}")
+    return ("pass", ()) if ok else ("fail", (f"{obs.head:.6g} violates {threshold.text}",))
 
 
 def _threshold_as_relative(obs: Observation, threshold: Threshold) -> float | None:
@@ -63,17 +67,17 @@ def _threshold_as_relative(obs: Observation, threshold: Threshold) -> float | No
     return threshold.value / abs(obs.base)
 
 
-def _judge_deterministic(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
+def _judge_deterministic(obs: Observation, threshold: Threshold) -> Judged:
     if obs.base is None or obs.head is None:
-        return "inconclusive", "not decided: not measured on both models"
+        return "inconclusive", ("not decided: not measured on both models",)
     worse_by = (obs.base - obs.head) if obs.better_up else (obs.head - obs.base)
     if threshold.kind == "relative":
         if obs.base == 0:
             if worse_by <= 0:
-                return "pass", ""
+                return "pass", ()
             return "inconclusive", (
                 f"base is exactly 0, so the relative threshold {threshold.text} cannot apply; "
-                "set an absolute threshold"
+                "set an absolute threshold",
             )
         limit = threshold.value * abs(obs.base)
     else:
@@ -82,14 +86,14 @@ def _judge_deterministic(obs: Observation, threshold: Threshold) -> tuple[Verdic
         if worse_by > limit:
             return "pass", (
                 f"over the {threshold.text} threshold, but inside the "
-                f"{_floor_text(obs)} noise floor of this measurement"
+                f"{_floor_text(obs)} noise floor of this measurement",
             )
-        return "pass", ""
+        return "pass", ()
     if worse_by > limit:
-        return "fail", ""
+        return "fail", ()
     if -worse_by > limit:
-        return "improved", ""
-    return "pass", ""
+        return "improved", ()
+    return "pass", ()
 
 
 def _floor_text(obs: Observation) -> str:
@@ -98,27 +102,29 @@ def _floor_text(obs: Observation) -> str:
     return f"{obs.spec.noise_floor:g} {obs.spec.unit}"
 
 
-def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> tuple[Verdict, str]:
+def _judge_sampled(obs: Observation, threshold: Threshold, alpha: float) -> Judged:
     est = obs.estimate
     if obs.undecided:
-        return "inconclusive", f"not decided: {obs.undecided}"
+        return "inconclusive", (f"not decided: {obs.undecided}",)
     if est is None:
-        return "inconclusive", "not decided: not measured"
+        return "inconclusive", ("not decided: not measured",)
     limit = _threshold_as_relative(obs, threshold)
     if limit is None:
-        return "skipped", "base is zero: a relative threshold cannot apply"
+        return "skipped", ("base is zero: a relative threshold cannot apply",)
     significant = obs.p_value is None or obs.p_value < alpha
     # Lower is better for every sampled metric gated today (latencies).
     if est.low > 1.0 and significant and est.ratio > 1.0 + limit:
-        return "fail", ""
+        return "fail", ()
     if est.high < 1.0 and significant and est.ratio < 1.0 - limit:
-        return "improved", ""
+        return "improved", ()
     if est.high <= 1.0 + limit:
-        return "pass", ""
+        return "pass", ()
     mde = est.min_detectable_change()
-    over = "over the threshold, but inside this run's noise; " if est.ratio > 1 + limit else ""
+    over = ("over the threshold, but inside this run's noise",) if est.ratio > 1 + limit else ()
     return "inconclusive", (
-        f"{over}interval too wide to decide; this run could detect changes ≥{mde:.1%}"
+        *over,
+        "interval too wide to decide",
+        f"this run could detect changes ≥{mde:.1%}",
     )
 
 
@@ -129,13 +135,13 @@ def _accuracy_limit(obs: Observation, threshold: Threshold) -> tuple[float, str]
     base = abs(obs.base or 0.0)
     if base == 0:
         return 0.0, (
-            f"base {obs.note or 'metric'} is exactly 0, so the relative threshold "
+            f"base {obs.eval_metric or 'metric'} is exactly 0, so the relative threshold "
             f"{threshold.text} means any change; set an absolute threshold (e.g. '+0.01')"
         )
     return threshold.value * base, ""
 
 
-def _judge_paired(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]:
+def _judge_paired(obs: Observation, threshold: Threshold) -> Judged:
     """Accuracy on the same examples: a significant drop beyond the threshold fails; a drop
     beyond it that this eval set cannot tell from noise is inconclusive."""
     paired = obs.paired
@@ -145,22 +151,24 @@ def _judge_paired(obs: Observation, threshold: Threshold) -> tuple[Verdict, str]
     worse = -paired.change if obs.better_up else paired.change
     smallest = _amount(obs, paired.min_detectable)
     detects = f"this eval set ({paired.examples} examples) detects changes ≥{smallest}"
-    notes = [note] if note else []
+    notes = (note,) if note else ()
     if worse > limit:
         if paired.significant:
-            return "fail", "; ".join(notes)
-        return "inconclusive", "; ".join(
-            [*notes, "the drop cannot be told from noise on this eval set", detects]
+            return "fail", notes
+        return "inconclusive", (
+            *notes,
+            "the drop cannot be told from noise on this eval set",
+            detects,
         )
     if -worse > limit and paired.significant:
-        return "improved", "; ".join(notes)
+        return "improved", notes
     if paired.min_detectable > limit > 0:
-        notes.append(detects)
-    return "pass", "; ".join(notes)
+        notes = (*notes, detects)
+    return "pass", notes
 
 
 def _amount(obs: Observation, value: float) -> str:
-    if obs.note in ("mse", "mae"):
+    if obs.eval_metric in ("mse", "mae"):
         return f"{value:.3g}"
     return f"{value * 100:.2g}pp"
 
@@ -171,19 +179,19 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
     change = est.change if est is not None else _relative(obs.base, obs.head)
     delta = None if obs.base is None or obs.head is None else obs.head - obs.base
     verdict: Verdict
-    note: str
+    notes: tuple[str, ...]
     if threshold is None:
-        verdict, note = "skipped", "not gated" + (f": {obs.not_gated}" if obs.not_gated else "")
+        verdict, notes = "skipped", ("not gated" + (f": {obs.not_gated}" if obs.not_gated else ""),)
     elif obs.not_gated:
-        verdict, note = "skipped", f"shown, not gated: {obs.not_gated}"
+        verdict, notes = "skipped", (f"shown, not gated: {obs.not_gated}",)
     elif threshold.kind == "bound":
-        verdict, note = _judge_bound(obs, threshold)
+        verdict, notes = _judge_bound(obs, threshold)
     elif obs.paired is not None:
-        verdict, note = _judge_paired(obs, threshold)
+        verdict, notes = _judge_paired(obs, threshold)
     elif obs.spec.sampled:
-        verdict, note = _judge_sampled(obs, threshold, alpha)
+        verdict, notes = _judge_sampled(obs, threshold, alpha)
     else:
-        verdict, note = _judge_deterministic(obs, threshold)
+        verdict, notes = _judge_deterministic(obs, threshold)
     return MetricResult(
         name=obs.spec.name,
         unit=obs.spec.unit,
@@ -198,8 +206,9 @@ def judge(obs: Observation, threshold: Threshold | None, alpha: float = 0.05) ->
         ci=_interval(obs),
         p_value=obs.paired.p_value if obs.paired is not None else obs.p_value,
         min_detectable_change=_detectable(obs),
-        note="; ".join(part for part in (obs.note, note) if part),
+        notes=(obs.note, *notes) if obs.note else notes,
         source=obs.source,
+        eval_metric=obs.eval_metric,
     )
 
 

@@ -316,3 +316,36 @@ def t_half_width(values: np.ndarray, confidence: float = 0.95) -> float | None:
         return None
     sem = float(np.std(values, ddof=1) / np.sqrt(values.size))
     return float(scipy_stats.t.ppf(0.5 + confidence / 2, values.size - 1) * sem)
+
+
+def clustered_quantile(
+    values: np.ndarray,
+    clusters: np.ndarray,
+    quantile: float,
+    confidence: float = 0.95,
+    n_resamples: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float, float]:
+    """One quantile of `values` with an interval that resamples whole clusters (segments
+    with their own sessions), widened by t(S-1)/z as in `clustered_ratios`; with fewer than
+    two clusters the interval is the estimate itself at both ends (nothing to resample)."""
+    values = np.asarray(values, dtype=np.float64)
+    estimate = float(np.quantile(values, quantile, method="inverted_cdf"))
+    groups = _cluster_indices(np.asarray(clusters), MAX_BOOTSTRAP_PAIRS)
+    count = len(groups)
+    if count < 2:
+        return estimate, estimate, estimate
+    index = np.concatenate(groups)
+    member = np.concatenate([np.full(g.size, i) for i, g in enumerate(groups)])
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(count, np.full(count, 1.0 / count), size=n_resamples)
+    draws = np.log(weighted_quantiles(values[index], member, counts, np.asarray([quantile])))
+    alpha = 1.0 - confidence
+    low, high = np.quantile(draws[:, 0], [alpha / 2, 1 - alpha / 2])
+    widen = scipy_stats.t.ppf(1 - alpha / 2, count - 1) / scipy_stats.norm.ppf(1 - alpha / 2)
+    centre = np.log(estimate)
+    return (
+        estimate,
+        float(np.exp(centre - max(centre - low, 0.0) * widen)),
+        float(np.exp(centre + max(high - centre, 0.0) * widen)),
+    )

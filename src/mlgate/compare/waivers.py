@@ -9,8 +9,8 @@ import datetime as dt
 import fnmatch
 from dataclasses import dataclass
 
-from mlgate.compare.compare import target_verdict
 from mlgate.results.schema import TargetResult
+from mlgate.results.verdicts import target_verdict
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,7 @@ def apply_waivers(
             waiver = max(live, key=lambda w: w.expires)
             note = f"waived until {waiver.expires.isoformat()}: {waiver.reason}"
             metrics.append(
-                dataclasses.replace(
-                    metric, verdict="waived", note="; ".join(p for p in (metric.note, note) if p)
-                )
+                dataclasses.replace(metric, verdict="waived", notes=(*metric.notes, note))
             )
             continue
         for waiver in matching:

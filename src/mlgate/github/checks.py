@@ -92,7 +92,7 @@ def _annotations(report: RunReport, config_path: str | None) -> list[Annotation]
                     found.append(
                         Annotation(
                             results.model,
-                            f"{label(metric)} on {target.name}: {metric.note}",
+                            f"{label(metric)} on {target.name}: {'; '.join(metric.notes)}",
                             f"{label(metric)}: inconclusive",
                             level="warning",
                         )

@@ -10,13 +10,17 @@ enough segments: with fewer, the result says it is undecided."""
 
 from __future__ import annotations
 
+import functools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from mlgate.bench.latency import MIN_WARMUP_RUNS, LatencySettings, measure_interleaved
+from mlgate.bench.runtimes.base import Runner
 from mlgate.bench.session import Target, open_session
 from mlgate.compare.stats import clustered_ratios
 
@@ -75,20 +79,38 @@ class ABResult:
         return 1.0 / self.high, 1.0 / self.low
 
 
+Opener = Callable[[], Runner]  # a fresh runner (session, compiled model) each call
+
+
 def ab_test(
-    original: Path, variant: Path, target: Target, display: str,
+    original: Path, variant: Path | Opener, target: Target, display: str,
     feeds: dict[str, np.ndarray], seconds: float, blocks: int, confidence: float,
     cost: RunCost,
 ) -> ABResult:  # fmt: skip
-    """Interleaved A/B for `seconds`, in segments of fresh session pairs of at least
-    `blocks` ABBA blocks each; as many segments as the time holds."""
+    """The original under the reference runtime against `variant`: an ONNX file, opened
+    the same way, or an opener of any runtime's runner (bench/runtimes)."""
 
-    def make(segment: int):  # type: ignore[no-untyped-def]
-        pair = [(original, "original"), (variant, "variant")]
+    def reference() -> Runner:
+        return open_session(original, target, display)
+
+    other = variant if callable(variant) else functools.partial(open_session, variant, target,
+                                                                 display)  # fmt: skip
+    return ab_runners(reference, other, feeds, seconds, blocks, confidence, cost)
+
+
+def ab_runners(
+    open_a: Opener, open_b: Opener, feeds: dict[str, np.ndarray], seconds: float,
+    blocks: int, confidence: float, cost: RunCost,
+) -> ABResult:  # fmt: skip
+    """Interleaved A/B of any two runners in one process for `seconds`, in segments of
+    fresh pairs (of at least `blocks` ABBA blocks each); as many segments as the time
+    holds. The ratio is B's median latency over A's."""
+
+    def make(segment: int) -> tuple[Callable[[], Any], Callable[[], Any]]:
+        pair = [(open_a, "a"), (open_b, "b")]
         order = pair if segment % 2 == 0 else pair[::-1]
-        opened = {label: open_session(path, target, display).runner(feeds) for path, label
-                  in order}  # fmt: skip
-        return opened["original"], opened["variant"]
+        opened = {label: opener().runner(feeds) for opener, label in order}
+        return opened["a"], opened["b"]
 
     segment = max(cost.segment_seconds(blocks), seconds / 8, 0.05)
     settings = LatencySettings(

@@ -101,7 +101,7 @@ def _already_quantized(model: onnx.ModelProto) -> bool:
     return bool(set(op_counts(model)) & QUANTIZED_OPS)
 
 
-def _nothing_to_quantize(model: onnx.ModelProto) -> str | None:
+def nothing_to_quantize(model: onnx.ModelProto) -> str | None:
     if _only_ml_ops(model):
         return "the graph has only ai.onnx.ml ops (trees, SVMs, linear models): nothing to quantize"
     if _already_quantized(model):
@@ -288,7 +288,7 @@ class QuantPreprocess:
     name: str = "quant-preprocess"
 
     def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
-        return _nothing_to_quantize(model)
+        return nothing_to_quantize(model)
 
     def apply(self, source: Path, destination: Path, context: PassContext) -> None:
         from onnxruntime.quantization import quant_pre_process
@@ -313,7 +313,7 @@ class DynamicInt8:
         return f"dynamic-{self.weights}"
 
     def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
-        return _nothing_to_quantize(model)
+        return nothing_to_quantize(model)
 
     def apply(self, source: Path, destination: Path, context: PassContext) -> None:
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -353,7 +353,7 @@ class StaticInt8:
     def supports(self, model: onnx.ModelProto, context: PassContext) -> str | None:
         if not context.calibration:
             return "no calibration inputs"
-        reason = _nothing_to_quantize(model)
+        reason = nothing_to_quantize(model)
         if reason is None and self.per_channel and opset(model) < 13:
             return f"per-channel QDQ needs opset 13 or newer (the model has {opset(model)})"
         return reason

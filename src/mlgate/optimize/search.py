@@ -17,6 +17,7 @@ Everything stays within a time budget; what was not tried is listed."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import tempfile
 import time
 from collections.abc import Callable
@@ -28,11 +29,22 @@ import onnx
 
 from mlgate.bench.accuracy import Output, collect_outputs, fidelity, pick_output, task_metric
 from mlgate.bench.inputs import Batch, EvalData, make_batches, synthetic_feeds
+from mlgate.bench.runtimes.base import LoadOptions, Runner, Runtime
+from mlgate.bench.runtimes.registry import REFERENCE, REGISTRY, choose
 from mlgate.bench.session import Session, Target, open_session
 from mlgate.errors import MlgateError
 from mlgate.model.profile import index_bounds
-from mlgate.optimize.ab import DECIDING_SEGMENTS, SCREEN_SEGMENTS, ABResult, RunCost, ab_test
+from mlgate.optimize.ab import (
+    DECIDING_SEGMENTS,
+    SCREEN_SEGMENTS,
+    ABResult,
+    Opener,
+    RunCost,
+    ab_test,
+)
 from mlgate.optimize.build import Built, Recipe, build
+from mlgate.optimize.candidates import RuntimePlan, deployment, recipe_precision, runtime_plans
+from mlgate.optimize.openvino_int8 import AccuracyControl, build_int8, controllable
 from mlgate.optimize.passes import (
     ConstantsToInitializers,
     DynamicInt8,
@@ -46,8 +58,10 @@ from mlgate.optimize.passes import (
     StaticInt8,
     TransformerFusion,
     constant_weights,
+    nothing_to_quantize,
     opset,
 )
+from mlgate.results.deployment import Deployment
 from mlgate.results.schema import VariantResult, VariantStatus
 
 MAX_CALIBRATION_EXAMPLES = 64
@@ -93,6 +107,7 @@ class SearchInput:
     output: str | None
     batch_size: int | None
     input_shapes: dict[str, list[int]] = field(default_factory=dict)
+    runtimes: tuple[str, ...] | None = None  # None: every available one
 
 
 @dataclass
@@ -104,16 +119,21 @@ class SearchOutcome:
     notes: list[str]
     best_path: Path | None = None
     recipe: list[dict[str, object]] = field(default_factory=list)  # the winner's passes
+    deployment: Deployment | None = None  # how to run the recommended variant
 
 
 @dataclass
 class _Candidate:
     """A variant within budget and not clearly slower; `index` is its row in the table."""
 
-    recipe: Recipe
+    name: str
     path: Path
     index: int
     screen_ratio: float
+    runtime: Runtime
+    options: LoadOptions
+    recipe: Recipe | None = None  # None: a runtime plan (the original, or NNCF's int8)
+    passes: list[str] = field(default_factory=list)
 
 
 # ---- inputs ----------------------------------------------------------------------------------
@@ -177,8 +197,11 @@ STATIC_AXES: list[Callable[[StaticInt8, bool], list[tuple[StaticInt8, bool]]]] =
 # ---- one variant ------------------------------------------------------------------------------
 
 
-def _outputs(path: Path, job: SearchInput, batches: list[Batch]) -> list[Output]:
-    session = open_session(path, job.target, job.display)
+def _outputs(
+    path: Path, job: SearchInput, batches: list[Batch], runner: Runner | None = None
+) -> list[Output]:
+    """Outputs of the eval batches: of `runner`, else of `path` under the reference."""
+    session = runner if runner is not None else open_session(path, job.target, job.display)
     return collect_outputs(session, batches)
 
 
@@ -227,6 +250,9 @@ def _judge_fidelity(
     return found, ""
 
 
+judge_fidelity = _judge_fidelity  # the portability check reads fidelity the same way
+
+
 # ---- the search ------------------------------------------------------------------------------
 
 
@@ -256,6 +282,12 @@ class _Search:
             settings.final_seconds, self.cost.seconds_for(DECIDING_SEGMENTS, 2)
         )
         self.context = PassContext(tuple(job.target.providers), calibration)
+        self.reference = REGISTRY[REFERENCE]
+        self.reference_options = LoadOptions.for_target(job.target)
+        self.chosen = choose(job.target, job.runtimes)
+        self.ort_variants = any(r.name == REFERENCE for r in self.chosen.runtimes)
+        for name, reason in self.chosen.unavailable.items():
+            self.notes.append(f"{name} not tried: {reason}")
         self.model = onnx.load(str(job.path), load_external_data=False)
         if job.eval_data is None:
             self.notes.append(
@@ -266,7 +298,7 @@ class _Search:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
-    def ab(self, variant: Path, seconds: float, blocks: int) -> ABResult:
+    def ab(self, variant: Path | Opener, seconds: float, blocks: int) -> ABResult:
         return ab_test(
             self.job.path, variant, self.job.target, self.job.display, self.timing_feeds,
             seconds, blocks, self.settings.confidence, self.cost,
@@ -276,13 +308,19 @@ class _Search:
         self.variants.append(result)
         return len(self.variants) - 1
 
+    def may_try(self, name: str) -> bool:
+        """Time is left for one more candidate (else it is listed as not tried)."""
+        if self.remaining() < self.screen_seconds + 1:
+            self.not_tried.append(name)
+            return False
+        return True
+
     def try_recipe(self, recipe: Recipe) -> _Candidate | None:
         """Build, check fidelity, screen. A candidate if it is not clearly slower."""
-        if self.remaining() < self.screen_seconds + 1:
-            self.not_tried.append(recipe.name)
-            return None
         if any(v.name == recipe.name for v in self.variants):
-            return next((c for c in self.candidates if c.recipe.name == recipe.name), None)
+            return next((c for c in self.candidates if c.name == recipe.name), None)
+        if not self.may_try(recipe.name):
+            return None
         self.count += 1
         path = self.workdir / f"variant-{self.count}.onnx"
         timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
@@ -293,11 +331,67 @@ class _Search:
             status: VariantStatus = "failed" if built.status == "failed" else "skipped"
             self.record(dataclasses.replace(base, status=status, reason=built.reason))
             return None
-        result = dataclasses.replace(base, size_bytes=path.stat().st_size)
+        precision = recipe_precision(recipe.pass_names)
+        options = dataclasses.replace(self.reference_options, precision=precision)
+        trial = _Candidate(recipe.name, path, -1, 1.0, self.reference, options, recipe,
+                           recipe.pass_names)  # fmt: skip
+        return self.evaluate(trial, dataclasses.replace(base, size_bytes=_size(path)))
+
+    def control(self) -> AccuracyControl | None:
+        if self.labels is None or not controllable(self.job.metric, self.labels):
+            return None
+        return AccuracyControl(
+            self.batches, self.labels, self.job.metric, self.job.output,
+            self.budget.max_accuracy_drop,
+        )  # fmt: skip
+
+    def try_plan(self, plan: RuntimePlan) -> _Candidate | None:
+        """Another runtime: the original under a precision hint, or NNCF's int8 model."""
+        if any(v.name == plan.name for v in self.variants) or not self.may_try(plan.name):
+            return None
+        path, seconds = self.job.path, None
+        if plan.model == "nncf-int8" and (reason := nothing_to_quantize(self.model)):
+            self.record(VariantResult(plan.name, plan.passes, "skipped", reason))
+            return None
+        if plan.model == "nncf-int8":
+            self.count += 1
+            path = self.workdir / f"variant-{self.count}.xml"
+            timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
+            built = build_int8(self.job.path, path, self.context.calibration, self.control(),
+                               timeout)  # fmt: skip
+            seconds = round(built.seconds, 2)
+            if built.status != "built":
+                status: VariantStatus = "failed" if built.status == "failed" else "skipped"
+                self.record(VariantResult(plan.name, plan.passes, status, built.reason,
+                                          build_seconds=seconds))  # fmt: skip
+                return None
+        options = LoadOptions.for_target(self.job.target, plan.precision)
+        base = VariantResult(plan.name, plan.passes, "skipped", size_bytes=_size(path),
+                             build_seconds=seconds)  # fmt: skip
+        trial = _Candidate(plan.name, path, -1, 1.0, plan.runtime, options, None, plan.passes)
+        return self.evaluate(trial, base)
+
+    def _outputs_of(self, trial: _Candidate) -> list[Output] | str:
+        """The candidate's outputs on the eval batches, or why it cannot give them."""
         try:
-            variant_out = _outputs(path, self.job, self.batches)
+            runner = trial.runtime.load(trial.path, trial.options, self.job.display)
+            applied = getattr(runner, "precision", trial.options.precision)
+            if applied != trial.options.precision:
+                return (
+                    f"skipped: {trial.runtime.name} runs {applied} here when asked for "
+                    f"{trial.options.precision} (the same as {trial.runtime.name}-{applied})"
+                )
+            return _outputs(trial.path, self.job, self.batches, runner)
         except MlgateError as exc:
-            self.record(dataclasses.replace(result, status="failed", reason=str(exc)[:300]))
+            return str(exc)[:300]
+
+    def evaluate(self, trial: _Candidate, result: VariantResult) -> _Candidate | None:
+        """Fidelity against the original, then the screening A/B against it."""
+        variant_out = self._outputs_of(trial)
+        if isinstance(variant_out, str):
+            status: VariantStatus = "skipped" if variant_out.startswith("skipped: ") else "failed"
+            reason = variant_out.removeprefix("skipped: ")
+            self.record(dataclasses.replace(result, status=status, reason=reason))
             return None
         numbers, rejection = _judge_fidelity(
             self.original, variant_out, self.job, self.budget, self.labels
@@ -312,7 +406,8 @@ class _Search:
         if rejection:
             self.record(dataclasses.replace(result, status="rejected", reason=rejection))
             return None
-        found = self.ab(path, min(self.screen_seconds, max(self.remaining() - 0.5, 0.5)), 1)
+        found = self.ab(self.opener(trial), min(self.screen_seconds, max(self.remaining() - 0.5,
+                                                                          0.5)), 1)  # fmt: skip
         interval = _pair(found.speedup_interval)
         result = dataclasses.replace(result, speedup=_round(found.speedup), speedup_ci=interval)
         if found.segments < SCREEN_SEGMENTS:  # one session pair: no interval to prune on
@@ -326,9 +421,12 @@ class _Search:
         else:
             reason = "the screening A/B found no speedup"
             result = dataclasses.replace(result, status="not faster", reason=reason)
-        candidate = _Candidate(recipe, path, self.record(result), found.ratio)
-        self.candidates.append(candidate)
-        return candidate
+        trial.index, trial.screen_ratio = self.record(result), found.ratio
+        self.candidates.append(trial)
+        return trial
+
+    def opener(self, trial: _Candidate) -> Opener:
+        return functools.partial(trial.runtime.load, trial.path, trial.options, self.job.display)
 
     def tune_static(self) -> None:
         setting, preprocess = STATIC_START
@@ -339,7 +437,7 @@ class _Search:
                 if found is not None and (best is None or found.screen_ratio < best.screen_ratio):
                     best, setting, preprocess = found, option, pre
 
-    def finals(self) -> str | None:
+    def finals(self) -> _Candidate | None:
         """Full A/B of the best screened variants; the fastest clearly faster one wins."""
         ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
         finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
@@ -349,11 +447,11 @@ class _Search:
             needed = max(1.0, self.cost.seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
             if seconds < needed:
                 self.notes.append(
-                    f"{candidate.recipe.name}: no time left for the final A/B ({needed:.0f} s "
+                    f"{candidate.name}: no time left for the final A/B ({needed:.0f} s "
                     "needed); raise optimize.budget_seconds"
                 )
                 continue
-            found = self.ab(candidate.path, seconds, 2)
+            found = self.ab(self.opener(candidate), seconds, 2)
             speedup, interval = found.speedup, found.speedup_interval
             decided = found.segments >= DECIDING_SEGMENTS
             clear = decided and interval[0] > 1.0 and speedup >= self.settings.min_speedup
@@ -378,7 +476,7 @@ class _Search:
         self.variants[winner.index] = dataclasses.replace(
             self.variants[winner.index], status="recommended"
         )
-        return winner.recipe.name
+        return winner
 
 
 def _round(value: float | None, digits: int = 6) -> float | None:
@@ -389,48 +487,105 @@ def _pair(pair: tuple[float, float]) -> tuple[float, float]:
     return (round(pair[0], 4), round(pair[1], 4))
 
 
+def _explore(run: _Search) -> None:
+    """The space in order: onnxruntime's cheap variants, the other runtimes' precision
+    hints on the original, dynamic int8, NNCF int8, static int8 tuning, the rest."""
+    plans, skipped = runtime_plans(run.chosen.runtimes, run.job.target)
+    for name, reason in skipped.items():
+        run.record(VariantResult(name, [], "skipped", reason))
+    first, later = _space(run.model) if run.ort_variants else ([], [])
+    hints = [p for p in plans if p.model == "original"]
+    for recipe in first[:1]:
+        run.try_recipe(recipe)
+    for plan in hints:
+        run.try_plan(plan)
+    for recipe in first[1:]:
+        run.try_recipe(recipe)
+    for plan in plans:
+        run.try_plan(plan)  # those not tried yet: the int8 builds
+    if run.settings.tune_static and run.ort_variants:
+        run.tune_static()
+    for recipe in later:
+        run.try_recipe(recipe)
+
+
+def _recipe_of(winner: _Candidate) -> list[dict[str, object]]:
+    if winner.recipe is None:
+        return [{"pass": name} for name in winner.passes]
+    return [
+        {"pass": p.name, **(dataclasses.asdict(p) if dataclasses.is_dataclass(p) else {})}
+        for p in winner.recipe.passes
+    ]
+
+
+def _write_model(winner: _Candidate, out_dir: Path, stem: str) -> Path:
+    """The winner's model file in `out_dir` (an OpenVINO IR with its weights file)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    destination = out_dir / f"{_slug(stem)}.{_slug(winner.name)}{winner.path.suffix}"
+    destination.write_bytes(winner.path.read_bytes())
+    weights = winner.path.with_suffix(".bin")
+    if winner.path.suffix == ".xml" and weights.is_file():
+        destination.with_suffix(".bin").write_bytes(weights.read_bytes())
+    return destination
+
+
+def _deployment(run: _Search, winner: _Candidate, model: str) -> Deployment:
+    row = run.variants[winner.index]
+    fidelity = {
+        "cosine": row.cosine,
+        "max_abs_diff": row.max_abs_diff,
+        "top1_agreement": row.top1_agreement,
+        "accuracy_change": row.accuracy_change,
+    }
+    return deployment(
+        winner.runtime, winner.options, model, winner.passes,
+        (row.speedup, row.speedup_ci), fidelity,
+    )  # fmt: skip
+
+
 def search(
     job: SearchInput,
     budget: Budget = Budget(),
     settings: SearchSettings = SearchSettings(),
     out_dir: Path | None = None,
 ) -> SearchOutcome:
-    """Every recipe of the space, in order, within the time budget."""
+    """Every candidate of the space, in order, within the time budget."""
     with tempfile.TemporaryDirectory(prefix="mlgate-optimize-") as tmp:
         run = _Search(job, budget, settings, Path(tmp))
-        first, later = _space(run.model)
-        for recipe in first:
-            run.try_recipe(recipe)
-        if settings.tune_static:
-            run.tune_static()
-        for recipe in later:
-            run.try_recipe(recipe)
-        recommended = run.finals()
+        _explore(run)
+        winner = run.finals()
         best_path = None
-        best_recipe: list[dict[str, object]] = []
-        if recommended is not None:
-            winner = next(c for c in run.candidates if c.recipe.name == recommended)
-            best_recipe = [
-                {"pass": p.name, **(dataclasses.asdict(p) if dataclasses.is_dataclass(p) else {})}
-                for p in winner.recipe.passes
-            ]
-            if out_dir is not None:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                best_path = out_dir / f"{job.path.stem}.{_slug(recommended)}.onnx"
-                best_path.write_bytes(winner.path.read_bytes())
+        if winner is not None and out_dir is not None:
+            best_path = _write_model(winner, out_dir, job.path.stem)
+        model = best_path.name if best_path is not None else None
         return SearchOutcome(
             variants=run.variants,
-            recommended=recommended,
+            recommended=winner.name if winner is not None else None,
             seconds=round(time.monotonic() - run.started, 2),
             not_tried=run.not_tried,
             notes=run.notes,
             best_path=best_path,
-            recipe=best_recipe,
+            recipe=_recipe_of(winner) if winner is not None else [],
+            deployment=_deployment(run, winner, model or winner.path.name)
+            if winner is not None
+            else None,
         )
+
+
+def _size(path: Path) -> int:
+    """Bytes of a model file, with an OpenVINO IR's weights file."""
+    weights = path.with_suffix(".bin")
+    extra = weights.stat().st_size if path.suffix == ".xml" and weights.is_file() else 0
+    return path.stat().st_size + extra
 
 
 def _slug(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+
+
+def variant_file_name(original: Path, variant: str) -> str:
+    """The recommended variant's file name: the original's stem and the variant's name."""
+    return f"{_slug(original.stem)}.{_slug(variant)}.onnx"
 
 
 def sweep_recipes(model: onnx.ModelProto) -> list[Recipe]:

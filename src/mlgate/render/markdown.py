@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 _ZWSP = "\u200b"
 _LINKY = re.compile(r"(?i)(https?|ftp|mailto|www)")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def escape_markdown(text: object) -> Markup:
@@ -74,3 +75,10 @@ def truncate_markdown(body: str, limit: int, note: str) -> str:
             return head + closers + note
         cut = len(head) - 1
     return note[: max(0, limit)]
+
+
+def fence_line(text: object) -> Markup:
+    """One line inside a code fence we opened: no line break, no backtick (nothing can close
+    the fence), no control characters; the fence shows the rest as it is."""
+    value = _CONTROL.sub("?", str(text)).replace("`", "ˋ")
+    return Markup(value)

@@ -125,7 +125,7 @@ def _metric(target: TargetResult, name: str) -> MetricResult | None:
 
 
 def _waived_reason(metric: MetricResult) -> str:
-    return metric.note.split("; ")[-1] if metric.note else "waived"
+    return metric.notes[-1] if metric.notes else "waived"
 
 
 def checklist_item(model: str, target: TargetResult) -> ChecklistItem:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from markupsafe import Markup
+
 from mlgate.render import format as fmt
 from mlgate.render.efficiency_view import (
     CostRow,
@@ -15,6 +17,8 @@ from mlgate.render.efficiency_view import (
 )
 from mlgate.render.optimize_view import (
     VariantRow,
+    cheapest_target,
+    deployment_fields,
     drift_lines,
     recommendation,
     search_line,
@@ -90,12 +94,16 @@ class TargetView:
     search: str = ""
     drift: list[str] = field(default_factory=list)
     time_went: list[str] = field(default_factory=list)
+    deployment: str = ""  # the recommended deployment, in one line
+    load_code: list[Markup] = field(default_factory=list)  # fenced: escaped by load_snippet
+    right_sizing: list[str] = field(default_factory=list)
+    portability: list[str] = field(default_factory=list)
 
 
 def label(metric: MetricResult) -> str:
     text = LABELS.get(metric.name, metric.name)
-    if metric.name == "accuracy" and metric.note:
-        text += f" ({metric.note.split(';')[0]})"
+    if metric.name == "accuracy" and metric.eval_metric:
+        text += f" ({metric.eval_metric})"
     elif metric.name == "energy_proxy":
         text += " (proxy)"
     elif metric.name == "energy" and metric.source:
@@ -141,7 +149,6 @@ def failure_sentence(metric: MetricResult) -> str:
 
 
 def metric_row(metric: MetricResult) -> MetricRow:
-    note = metric.note if metric.name != "accuracy" else "; ".join(metric.note.split("; ")[1:])
     return MetricRow(
         label=label(metric),
         goal="↑" if metric.higher_is_better else "↓",
@@ -151,7 +158,7 @@ def metric_row(metric: MetricResult) -> MetricRow:
         threshold=metric.threshold or "—",
         verdict=metric.verdict,
         icon=ICONS[metric.verdict],
-        note=note,
+        note="; ".join(metric.notes),
     )
 
 
@@ -189,13 +196,13 @@ def _trust_lines(target: TargetResult) -> list[str]:
 
 def undecided_sentence(metric: MetricResult) -> str:
     """ "latency p90 not decided (needs ~40 s more, or a smaller input)"."""
-    parts = [part for part in metric.note.split("; ") if part]
+    parts = metric.notes
     needs = [p for p in parts if p.startswith(("needs", "this eval set", "not decided"))]
     reason = needs[-1].removeprefix("not decided: ") if needs else (parts[-1] if parts else "")
     return f"{label(metric)} not decided" + (f" ({reason})" if reason else "")
 
 
-def target_view(target: TargetResult) -> TargetView:
+def target_view(target: TargetResult, model: str = "") -> TargetView:
     rows = [(m, metric_row(m)) for m in target.metrics]
     return TargetView(
         name=target.name,
@@ -209,7 +216,7 @@ def target_view(target: TargetResult) -> TargetView:
         failures=[failure_sentence(m) for m in target.metrics if m.verdict == "fail"],
         inconclusive=[undecided_sentence(m) for m in target.metrics if m.verdict == "inconclusive"],
         waived=[
-            f"{label(m)} ({m.note.split('; ')[-1]})"
+            f"{label(m)} ({m.notes[-1] if m.notes else 'waived'})"
             for m in target.metrics
             if m.verdict == "waived"
         ],
@@ -222,6 +229,7 @@ def target_view(target: TargetResult) -> TargetView:
         search=search_line(target.optimization),
         drift=drift_lines(target.optimization),
         time_went=time_lines(target.time_breakdown),
+        **deployment_fields(target.optimization, model),
     )
 
 
@@ -284,6 +292,7 @@ class ReportView:
     costs: list[CostRow]
     chart: str  # Mermaid source, built from sanitised labels and numbers only; "" for none
     headline: str = ""  # every failing and undecided gated metric, for the first line
+    slo_pick: str = ""  # the cheapest configured target and thread count meeting slo_ms
 
 
 def headline(results: Results) -> str:
@@ -321,7 +330,7 @@ def report_view(results: Results) -> ReportView:
         verdict=results.verdict,
         icon=ICONS[results.verdict],
         model=results.model,
-        targets=[target_view(t) for t in results.targets],
+        targets=[target_view(t, results.model) for t in results.targets],
         errors=list(results.errors),
         reproduce=results.reproduce,
         base_sha=results.base.sha256[:12] if results.base else "—",
@@ -333,4 +342,11 @@ def report_view(results: Results) -> ReportView:
         costs=cost_rows(results),
         chart=latency_chart(results),
         headline=headline(results),
+        slo_pick=cheapest_target(
+            [
+                (t.name, t.optimization.right_sizing)
+                for t in results.targets
+                if t.optimization is not None and t.optimization.right_sizing is not None
+            ]
+        ),
     )

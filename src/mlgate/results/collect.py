@@ -8,11 +8,11 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlgate.compare.compare import overall_verdict
 from mlgate.errors import DataError
 from mlgate.results.merge import combine
 from mlgate.results.schema import Provenance, Results, RunContextInfo
 from mlgate.results.store import MAX_RESULTS_BYTES, from_dict, parse_json, run_from_dict
+from mlgate.results.verdicts import overall_verdict
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlgate.compare.compare import overall_verdict, run_verdict
 from mlgate.errors import DataError
 from mlgate.results.schema import Results, RunReport, TargetResult
+from mlgate.results.verdicts import overall_verdict, run_verdict
 
 
 @dataclass(frozen=True)

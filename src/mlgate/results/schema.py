@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-SCHEMA_VERSION = 2
+from mlgate.results.deployment import Deployment
+
+SCHEMA_VERSION = 3
 
 Verdict = Literal["pass", "fail", "improved", "inconclusive", "skipped", "waived"]
 TargetVerdict = Literal["pass", "fail", "inconclusive", "skipped", "error"]
@@ -32,8 +34,9 @@ class MetricResult:
     ci: tuple[float, float] | None = None
     p_value: float | None = None
     min_detectable_change: float | None = None
-    note: str = ""
+    notes: tuple[str, ...] = ()  # each a sentence of its own (why undecided, waived, ...)
     source: str = ""  # how the number was obtained where it matters (energy: rapl, proxy, ...)
+    eval_metric: str = ""  # accuracy: the eval metric it is (top1, mse, ...)
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,64 @@ class OptimizationDrift:
     lost: list[str] = field(default_factory=list)  # one line per lost fusion or placement
 
 
+SloStatus = Literal["meets", "misses", "undecided"]
+
+
+@dataclass(frozen=True)
+class ThreadLatency:
+    """One thread count of a right-sized deployment: latency per call on this target, and
+    what a million calls cost (threads x median latency in core-seconds; dollars where a
+    core-hour price is known). `slo` compares the p90's interval with `slo_ms`."""
+
+    threads: int
+    p50_ms: float
+    p90_ms: float
+    p90_ci_ms: tuple[float, float] | None
+    calls: int
+    core_seconds_per_million: float
+    cost_per_million: float | None = None
+    slo: SloStatus | None = None
+
+
+@dataclass(frozen=True)
+class RightSizing:
+    """Latency and cost of one deployment at 1..N threads, timed in turn in one process."""
+
+    subject: str  # what was timed: the recommended deployment, or the original model
+    runtime: str
+    cores: int  # available to this process on the target
+    rows: list[ThreadLatency]
+    seconds: float
+    segments: int
+    price_per_core_hour: float | None = None
+    price_source: str = ""
+    slo_ms: float | None = None
+    best_threads: int | None = None  # cheapest thread count meeting slo_ms on this target
+    note: str = ""
+
+
+PortabilityStatus = Literal["portable", "broken", "undecided"]
+
+
+@dataclass(frozen=True)
+class PortabilityInfo:
+    """The head model run the way the base's recommended deployment runs the base: the same
+    passes rebuilt on the head, the same runtime and settings. `problems` holds one line per
+    thing the head breaks (cannot run, fallback, fidelity, speedup gone)."""
+
+    deployment: Deployment
+    source: str  # where the base's deployment came from (search cache, when measured)
+    status: PortabilityStatus
+    problems: list[str] = field(default_factory=list)
+    speedup: float | None = None  # head original / head under the deployment
+    speedup_ci: tuple[float, float] | None = None
+    cosine: float | None = None
+    max_abs_diff: float | None = None
+    accuracy_change: float | None = None
+    providers: dict[str, int] = field(default_factory=dict)  # nodes per provider, profiled
+    note: str = ""
+
+
 @dataclass(frozen=True)
 class OptimizationInfo:
     """The variant search for the head model on this target."""
@@ -192,6 +253,10 @@ class OptimizationInfo:
     not_tried: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     drift: OptimizationDrift | None = None
+    deployment: Deployment | None = None  # how to run the recommended variant
+    recipe: list[dict[str, str | int | float | bool]] = field(default_factory=list)
+    right_sizing: RightSizing | None = None
+    portability: PortabilityInfo | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +322,8 @@ class Provenance:
     onnx: str
     onnxruntime: str
     numpy: str
+    openvino: str | None = None  # installed: the variant search may run models on it
+    nncf: str | None = None
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ class SearchKey:
 
 @dataclass(frozen=True)
 class CachedSearch:
-    info: OptimizationInfo  # without drift (that depends on the base model)
+    info: OptimizationInfo  # without drift and portability (they depend on the base model)
     measured_at: str  # ISO date-time, UTC
     machine: str  # the CPU model it was measured on
 
@@ -98,7 +98,7 @@ def save(folder: Path | None, key: SearchKey, info: OptimizationInfo, machine: s
         "measured_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": machine,
         "model_sha256": key.model_sha256,
-        "info": dataclasses.asdict(dataclasses.replace(info, drift=None)),
+        "info": dataclasses.asdict(dataclasses.replace(info, drift=None, portability=None)),
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

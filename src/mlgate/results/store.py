@@ -50,8 +50,36 @@ def _v1_to_v2(document: dict[str, Any]) -> dict[str, Any]:
     return {**document, "schema_version": 2}
 
 
-# Each step upgrades a document from version N to N + 1.
-UPGRADES: dict[int, Any] = {1: _v1_to_v2}
+def _typed_notes(metric: Any) -> Any:
+    """A version-2 metric's `note` text, split where it was joined: its parts become
+    `notes`; an accuracy metric's first part named its eval metric."""
+    if not isinstance(metric, dict) or "note" not in metric:
+        return metric
+    upgraded = {k: v for k, v in metric.items() if k != "note"}
+    note = metric["note"]
+    parts = [part for part in note.split("; ") if part] if isinstance(note, str) else []
+    if metric.get("name") == "accuracy" and parts:
+        upgraded["eval_metric"] = parts.pop(0)
+    upgraded["notes"] = parts
+    return upgraded
+
+
+def _v2_to_v3(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 types a metric's notes (a list, and the accuracy's eval metric apart)."""
+    targets = document.get("targets")
+    if isinstance(targets, list):
+        targets = [
+            {**t, "metrics": [_typed_notes(m) for m in t["metrics"]]}
+            if isinstance(t, dict) and isinstance(t.get("metrics"), list)
+            else t
+            for t in targets
+        ]
+        document = {**document, "targets": targets}
+    return {**document, "schema_version": 3}
+
+
+# Each step upgrades a document from version N to N + 1 (a run's results each on their own).
+UPGRADES: dict[int, Any] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def upgrade(document: dict[str, Any], source: str = "results file") -> dict[str, Any]:

@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mlgate.commands.demo import demo
-from mlgate.commands.report import ReportOptions, report
+from mlgate.gate.demo import demo
+from mlgate.gate.release import ReportOptions, report
 
 REQUIRE_BROWSER = os.environ.get("MLGATE_REQUIRE_BROWSER") == "1"  # read before the fixtures
 CHROMIUM = next(

@@ -1,26 +1,19 @@
-"""The target matrix: `mlgate plan` (the GitHub matrix to run), `mlgate bench` (one matrix
-job: one target, every changed model) and `mlgate gate` (merge every job's results into one
-verdict and one comment). Orchestration only."""
+"""The target matrix: `mlgate plan` (the GitHub matrix to run) and `mlgate bench` (one matrix
+job: one target, every changed model). Merging the jobs' results is `gate/merge.py`."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from mlgate.commands.check import CheckOptions, CheckOutcome, ConfigFrom, check, detect_changes
-from mlgate.commands.gate_files import GateFiles
 from mlgate.config import DEFAULT_CONFIG_NAME, Config, load_config, parse_config
-from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
-from mlgate.errors import DataError
+from mlgate.gate.changed import check
+from mlgate.gate.changes import detect_changes
+from mlgate.gate.check_request import CheckOptions, CheckOutcome, ConfigFrom
+from mlgate.gate.files import GateFiles
 from mlgate.git import merge_base, resolve_commit
 from mlgate.progress import Progress
-from mlgate.render.environment import render_run_comment, render_run_summary
-from mlgate.results.merge import ExpectedTarget, merge_runs
-from mlgate.results.schema import RunReport
-from mlgate.results.store import read_run, write_results
-
-RUN_FILE = "run.json"
 
 
 @dataclass(frozen=True)
@@ -76,49 +69,6 @@ def bench(options: CheckOptions, target: str, progress: Progress | None = None) 
     return check(
         replace(options, targets=(target,), results_dir=options.results_dir / target), progress
     )
-
-
-@dataclass(frozen=True)
-class GateOptions:
-    results_dir: Path
-    config: Path | None = None
-    comment_out: Path | None = None
-    out: Path | None = None  # the merged run.json (default: results_dir/merged-run.json)
-    loaded_config: Config | None = None  # instead of `config` (the Action: the base's)
-
-
-@dataclass(frozen=True)
-class GateOutcome:
-    exit_code: int
-    report: RunReport
-    summary: str
-    written: list[Path] = field(default_factory=list)
-
-
-def _expected(config: Config) -> list[ExpectedTarget]:
-    return [ExpectedTarget(t.name, tuple(t.providers), t.allow_missing) for t in config.targets]
-
-
-def gate(options: GateOptions) -> GateOutcome:
-    """Merge every `run.json` under `results_dir` (schema-validated, same commits), mark
-    missing targets, and write one report and one comment."""
-    config = options.loaded_config or load_config(options.config)[0]
-    out = options.out or options.results_dir / "merged-run.json"
-    if not options.results_dir.is_dir():
-        raise DataError(
-            f"results folder {options.results_dir} does not exist: download the matrix jobs' "
-            "artifacts into it (actions/download-artifact)"
-        )
-    files = sorted(p for p in options.results_dir.rglob(RUN_FILE) if p.resolve() != out.resolve())
-    reports = [(str(path), read_run(path)) for path in files]
-    merged = merge_runs(reports, _expected(config))
-    write_results(merged, out)
-    written = [out]
-    if options.comment_out is not None:
-        options.comment_out.write_text(render_run_comment(merged), encoding="utf-8")
-        written.append(options.comment_out)
-    code = {"fail": EXIT_REGRESSION, "error": EXIT_BAD_INPUT}.get(merged.verdict, EXIT_PASS)
-    return GateOutcome(code, merged, render_run_summary(merged), written)
 
 
 def plan_json(matrix: dict[str, object]) -> str:

@@ -16,10 +16,11 @@ import pytest
 from mlgate.action import read_inputs
 from mlgate.bench.session import Target, runtime_limits
 from mlgate.cli import main
-from mlgate.commands import variant_search
-from mlgate.commands.compare import CompareOptions, search_budget, search_wanted, target_seconds
 from mlgate.config import Config, OptimizeConfig
 from mlgate.errors import ConfigError
+from mlgate.gate import search as variant_search
+from mlgate.gate.budget import search_budget, search_wanted, target_seconds
+from mlgate.gate.request import GateRequest
 from mlgate.model.load import load_model
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import LogProgress
@@ -52,20 +53,20 @@ def test_an_explicit_budget_is_kept_whatever_measuring_took():
 def test_the_flag_overrides_the_config_and_zero_turns_the_search_off(monkeypatch):
     monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
     config = Config()
-    assert search_budget(config, CompareOptions("a", "b", search_budget=45), 100.0) == 45.0
-    assert search_budget(config, CompareOptions("a", "b"), 100.0) == 80.0
-    assert search_wanted(config, CompareOptions("a", "b"))
-    assert not search_wanted(config, CompareOptions("a", "b", search_budget=0))
+    assert search_budget(config, GateRequest("a", "b", search_budget=45), 100.0) == 45.0
+    assert search_budget(config, GateRequest("a", "b"), 100.0) == 80.0
+    assert search_wanted(config, GateRequest("a", "b"))
+    assert not search_wanted(config, GateRequest("a", "b", search_budget=0))
     off = config.model_copy(update={"optimize": OptimizeConfig(budget_seconds=0)})
-    assert not search_wanted(off, CompareOptions("a", "b"))
+    assert not search_wanted(off, GateRequest("a", "b"))
 
 
 def test_a_default_run_is_expected_to_cost_the_bill_per_model_and_target(monkeypatch):
     monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
     config = Config()
-    assert target_seconds(config, CompareOptions("a", "b")) == 180.0
-    assert target_seconds(config, CompareOptions("a", "b", search_budget=0)) == 30.0
-    assert target_seconds(config, CompareOptions("a", "b", search_budget=10)) == 40.0
+    assert target_seconds(config, GateRequest("a", "b")) == 180.0
+    assert target_seconds(config, GateRequest("a", "b", search_budget=0)) == 30.0
+    assert target_seconds(config, GateRequest("a", "b", search_budget=10)) == 40.0
 
 
 def test_the_note_says_what_the_search_skipped_for_time_and_how_to_give_it_more():
@@ -115,9 +116,11 @@ def test_the_cache_folder_comes_from_the_environment(tmp_path):
 # ---- the cache, with a real model and a real (short) search -----------------------------------
 
 
-def _job(model: str = "head.onnx", threads: int = 1) -> OptimizeJob:
+def _job(
+    model: str = "head.onnx", threads: int = 1, runtimes: tuple[str, ...] | None = None
+) -> OptimizeJob:
     loaded = load_model(DEMO / model, runtime_limits(), display=model)
-    target = Target("cpu", ("CPUExecutionProvider",), threads)
+    target = Target("cpu", ("CPUExecutionProvider",), threads, runtimes)
     quick = OptimizeConfig(screen_seconds=0.3, final_seconds=1.0, drift="off")
     return OptimizeJob(None, loaded, target, None, "fidelity", None, None, {}, quick)
 
@@ -139,17 +142,18 @@ def test_a_search_is_reused_from_the_cache_on_a_rerun(tmp_path, monkeypatch):
     again = variant_search.optimize_head(_job(), lambda: 4.0, cache, LogProgress(lines.append))
     assert [v.name for v in again.variants] == [v.name for v in first.variants]
     assert again.recommended == first.recommended
+    assert again.deployment == first.deployment  # how to run it, reused too
     reused = [n for n in again.notes if "reused from cache" in n]
     assert reused
     assert reused[0].startswith("search reused from cache, measured 20")
     assert " on " in reused[0]
 
 
-def test_another_model_or_thread_count_is_a_miss(tmp_path):
-    head, base, two = (
-        variant_search.search_key(j) for j in (_job(), _job("base.onnx"), _job(threads=2))
-    )
-    assert len({head.digest(), base.digest(), two.digest()}) == 3
+def test_another_model_thread_count_or_runtime_choice_is_a_miss(tmp_path):
+    jobs = (_job(), _job("base.onnx"), _job(threads=2), _job(runtimes=("onnxruntime",)))
+    head, base, two, ort_only = (variant_search.search_key(j) for j in jobs)
+    assert len({head.digest(), base.digest(), two.digest(), ort_only.digest()}) == 4
+    assert head.fingerprint["runtimes"]["openvino"]  # the installed version is in the key
     # The time budget is not part of the key: a re-run with another budget reuses it.
     budget = _job()
     budget = OptimizeJob(**{**budget.__dict__, "config": budget.config.model_copy(

@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 
 from mlgate.bench.energy_meters import POWERCAP_ROOT, Meter, find_meter
-from mlgate.compare.compare import Measured, StaticCost
 from mlgate.compare.stats import t_half_width
 from mlgate.config import Config, TargetConfig
+from mlgate.results.measurements import Measured, StaticCost
 from mlgate.results.schema import EnergyInfo, ModelInfo
 
 

@@ -8,7 +8,9 @@ from pathlib import Path
 import onnx
 
 from mlgate.cli import main
-from mlgate.commands.check import CheckOptions, check, detect_changes
+from mlgate.gate.changed import check
+from mlgate.gate.changes import detect_changes
+from mlgate.gate.check_request import CheckOptions
 from tests.github.actions_runtime import DEMO, git
 from tests.model_builders import matmul_chain, with_external_data
 

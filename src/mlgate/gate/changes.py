@@ -1,0 +1,82 @@
+"""Which models a change touches: ONNX files matching the globs that git reports as added,
+modified, renamed or deleted between two commits, and models whose external data changed."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from pathlib import Path
+
+import onnx
+from google.protobuf.message import DecodeError
+
+from mlgate import git
+from mlgate.config import glob_matches
+from mlgate.model.load import external_locations
+from mlgate.results.schema import ModelChange
+
+DEFAULT_MODEL_GLOB = "**/*.onnx"
+
+
+def slug(path: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "__", path.removesuffix(".onnx")).strip("_") or "model"
+
+
+def _matches(path: str, globs: tuple[str, ...]) -> bool:
+    return path.endswith(".onnx") and any(glob_matches(g, path) for g in globs)
+
+
+def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> list[ModelChange]:
+    """Models matching `globs` that changed, including models whose external data changed."""
+    changes: list[ModelChange] = []
+    changed_data: set[str] = set()
+    for change in git.changed_files(base, head, repo):
+        if _matches(change.path, globs) or (change.old_path and _matches(change.old_path, globs)):
+            changes.append(_model_change(change))
+        else:
+            changed_data.add(change.path)
+    data_dirs = {posixpath.dirname(path) for path in changed_data}
+    seen = {c.path for c in changes}
+    for path in git.list_files(head, repo) if data_dirs else []:
+        if (
+            path in seen
+            or not _matches(path, globs)
+            or not _under(posixpath.dirname(path), data_dirs)
+        ):
+            continue
+        if _uses_changed_data(head, path, changed_data, repo):
+            changes.append(ModelChange(path=path, status="modified"))
+    return sorted(changes, key=lambda c: c.path)
+
+
+def _under(folder: str, dirs: set[str]) -> bool:
+    """Whether any of `dirs` is `folder` or below it (where its external data may live)."""
+    return any(not folder or d == folder or d.startswith(folder + "/") for d in dirs)
+
+
+def _model_change(change: git.FileChange) -> ModelChange:
+    if change.status == "A":
+        return ModelChange(
+            change.path,
+            "added",
+            gated=False,
+            reason="new model: nothing to compare against; later changes to it are gated",
+        )
+    if change.status == "D":
+        return ModelChange(change.path, "deleted", gated=False, reason="removed in this change")
+    if change.status in "RC":
+        return ModelChange(change.path, "renamed", base_path=change.old_path)
+    return ModelChange(change.path, "modified")
+
+
+def _uses_changed_data(rev: str, path: str, changed: set[str], repo: Path) -> bool:
+    """Whether the model at `rev:path` keeps tensors in one of the `changed` files."""
+    try:
+        proto = onnx.load_model_from_string(git.show_file(rev, path, repo))
+    except (DecodeError, ValueError, RuntimeError):
+        return False  # unreadable here: a model change, if any, is reported when it is gated
+    folder = posixpath.dirname(path)
+    return any(
+        posixpath.normpath(posixpath.join(folder, location)) in changed
+        for location, _, _ in external_locations(proto)
+    )
