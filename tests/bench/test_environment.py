@@ -43,5 +43,6 @@ def test_version_report_lists_tool_libraries_and_providers():
     lines = version_report().splitlines()
     assert lines[0] == f"mlgate {__version__}"
     assert f"onnxruntime {ort.__version__}" in lines[2]
-    assert "CPUExecutionProvider" in lines[3]
-    assert lines[4].startswith("cpu: ")
+    assert lines[3].startswith("openvino ")
+    assert "CPUExecutionProvider" in lines[4]
+    assert lines[5].startswith("cpu: ")

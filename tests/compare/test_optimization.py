@@ -30,7 +30,7 @@ def test_fail_adds_a_failing_metric_that_fails_the_target():
     assert (metric.base, metric.head, metric.delta) == (13.0, 1.0, -12.0)
     assert metric.change == pytest.approx(1 / 13 - 1)
     assert metric.verdict == "fail"
-    assert metric.note.startswith("FusedConv")
+    assert metric.notes[0].startswith("FusedConv")
     assert result.verdict == "fail"
 
 

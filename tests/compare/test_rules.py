@@ -127,7 +127,7 @@ def test_the_energy_proxy_is_deterministic_and_gated_relatively():
 
 def test_a_sampled_metric_without_an_estimate_is_not_decided():
     result = judge(Observation(METRICS["latency.p50"], 1.0, None), FIVE)
-    assert (result.verdict, result.note) == ("inconclusive", "not decided: not measured")
+    assert (result.verdict, result.notes) == ("inconclusive", ("not decided: not measured",))
 
 
 def test_an_absolute_threshold_on_a_sampled_metric_scales_by_the_base():
@@ -136,9 +136,9 @@ def test_an_absolute_threshold_on_a_sampled_metric_scales_by_the_base():
     assert judge(slower, two_ms).verdict == "fail"  # +2.5 ms over a 2 ms allowance
     zero = Observation(METRICS["latency.p50"], 0.0, 0.001, estimate=est(1.5, 1.4, 1.6))
     result = judge(zero, two_ms)
-    assert (result.verdict, result.note) == (
+    assert (result.verdict, result.notes) == (
         "skipped",
-        "base is zero: a relative threshold cannot apply",
+        ("base is zero: a relative threshold cannot apply",),
     )
 
 
@@ -148,7 +148,7 @@ def test_a_noise_floor_in_another_unit_is_named_in_that_unit():
     spec = replace(METRICS["size"], noise_floor=5.0, unit="count")
     result = judge(Observation(spec, 100.0, 104.0), parse_threshold("+1%"))
     assert result.verdict == "pass"
-    assert "inside the 5 count noise floor" in result.note
+    assert "inside the 5 count noise floor" in "; ".join(result.notes)
 
 
 def test_accuracy_without_a_paired_change_is_judged_on_the_two_values():
