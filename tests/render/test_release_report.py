@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from mlgate.compare.waivers import Waiver, apply_waivers
-from mlgate.errors import ConfigError, DataError
+from mlgate.errors import ConfigError
 from mlgate.render import svg
 from mlgate.render.environment import render_release_html, render_release_markdown
 from mlgate.render.release_view import release_view
-from mlgate.results.collect import Collected, Runner, collect
+from mlgate.results.collect import Collected, Runner
 from mlgate.results.schema import Results, TargetResult
-from mlgate.results.store import write_results
 from tests.render.sample import PROVENANCE, sample_results
 
 NOW = "2026-11-23T12:00:00+00:00"
@@ -210,22 +209,6 @@ def test_a_users_template_extends_the_shipped_one_and_is_sandboxed():
         render_release_html(view, {"report.html.j2": "ok\n{% if %}"})
     with pytest.raises(ConfigError, match=r"report template report\.html\.j2: .*nonsense"):
         render_release_html(view, {"report.html.j2": "{{ v.nonsense }}"})
-
-
-def test_collect_groups_targets_by_model_and_refuses_the_same_target_twice(tmp_path: Path):
-    fail, other = sample_results(fail=True), sample_results(fail=False)
-    arm = dataclasses.replace(other, targets=[dataclasses.replace(other.targets[0], name="arm")])
-    write_results(fail, tmp_path / "x86" / "results.json")
-    write_results(arm, tmp_path / "arm" / "results.json")
-    (tmp_path / "benchmark.json").write_text('{"benchmarks": []}')
-    found = collect(tmp_path)
-    assert [t.name for t in found.models[0].targets] == ["arm", "cpu-x86"]
-    assert found.models[0].verdict == "fail"
-    assert found.ignored == ["benchmark.json"]
-    assert sorted(r.source for r in found.runners) == ["arm/results.json", "x86/results.json"]
-    write_results(fail, tmp_path / "copy" / "results.json")
-    with pytest.raises(DataError, match=r"is in both copy/results\.json and x86/results\.json"):
-        collect(tmp_path)
 
 
 def test_nice_axis_ends_and_unmeasured_bars():
