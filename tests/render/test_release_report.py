@@ -13,7 +13,6 @@ import pytest
 
 from mlgate.compare.waivers import Waiver, apply_waivers
 from mlgate.errors import ConfigError
-from mlgate.render import svg
 from mlgate.render.environment import render_release_html, render_release_markdown
 from mlgate.render.release_view import release_view
 from mlgate.results.collect import Collected, Runner
@@ -209,17 +208,6 @@ def test_a_users_template_extends_the_shipped_one_and_is_sandboxed():
         render_release_html(view, {"report.html.j2": "ok\n{% if %}"})
     with pytest.raises(ConfigError, match=r"report template report\.html\.j2: .*nonsense"):
         render_release_html(view, {"report.html.j2": "{{ v.nonsense }}"})
-
-
-def test_nice_axis_ends_and_unmeasured_bars():
-    assert [svg.nice_ceiling(v) for v in (0.9, 1.0, 1.1, 2.2, 4.9, 7.0, 0.013)] == [
-        1.0, 1.0, 2.0, 2.5, 5.0, 10.0, 0.02,
-    ]  # fmt: skip
-    chart = svg.bar_chart(
-        "t", [svg.BarGroup("m · gpu", [svg.Bar("a", None), svg.Bar("b", 2.0)])], ["a", "b"], str
-    )
-    assert "not measured" in chart
-    ET.fromstring(chart)
 
 
 def test_target_without_latency_still_reports(tmp_path: Path):
