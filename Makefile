@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test test-fast lint bench schemas demo-models clean
+.PHONY: demo test test-fast test-lowest lint bench schemas demo-models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,29 @@ test: $(VENV)/.dev tests/mermaid/node_modules/.installed
 test-fast: $(VENV)/.dev
 	$(BIN)/python -m pytest -m "not slow" -x -q
 
+# The lowest versions pyproject.toml declares (requirements/lowest.lock, made by uv with
+# --resolution lowest-direct; see requirements/lowest.in), in their own venv, on the tests that
+# exercise what the bounds claim: onnx/onnxruntime loading and sessions, the optimizer's
+# passes, scipy's statistics, pydantic's config, PyGithub against the local API server, DVC.
+LOWEST       := .venv-lowest
+LOWEST_TESTS := tests/test_config.py tests/compare/test_stats.py \
+	tests/compare/test_accuracy_stats.py tests/compare/test_rules.py tests/model \
+	tests/bench/test_latency.py tests/bench/test_accuracy.py tests/optimize/test_passes.py \
+	tests/github/test_publish.py tests/test_dvc.py tests/gate/test_changed.py
+
+$(LOWEST)/.installed: requirements/lowest.lock requirements/build.lock pyproject.toml
+	$(PYTHON) -m venv $(LOWEST)
+	$(LOWEST)/bin/pip install --quiet --require-hashes -r requirements/build.lock
+	$(LOWEST)/bin/pip install --quiet --require-hashes -r requirements/lowest.lock
+	$(LOWEST)/bin/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+# (the published config schema is written by the locked pydantic; older ones write the same
+# schema in other words: 0.0 for 0, allOf around a $ref)
+test-lowest: $(LOWEST)/.installed
+	$(LOWEST)/bin/python -m pytest -q -p no:cacheprovider -m "not slow" $(LOWEST_TESTS) \
+		--deselect tests/test_config.py::test_published_schema_is_current
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
@@ -62,4 +85,4 @@ demo-models: $(VENV)/.dev
 	$(BIN)/python scripts/build_demo.py
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .ruff_cache mlgate-demo
+	rm -rf $(VENV) $(LOWEST) build dist .pytest_cache .ruff_cache mlgate-demo

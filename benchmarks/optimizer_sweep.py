@@ -32,6 +32,7 @@ from mlgate.bench.inputs import Batch, load_eval_data
 from mlgate.bench.runtimes.base import LoadOptions, cpu_flags
 from mlgate.bench.runtimes.registry import REGISTRY
 from mlgate.bench.session import Target, open_session
+from mlgate.errors import MlgateError
 from mlgate.optimize.ab import DECIDING_SEGMENTS, RunCost, ab_test
 from mlgate.optimize.build import Recipe, build
 from mlgate.optimize.openvino_int8 import AccuracyControl, build_int8, controllable
@@ -90,18 +91,26 @@ class Sweep:
     cost: RunCost
     best: tuple[str, float] = ("none", 1.0)
 
-    def measure(self, name: str, variant, runner=None) -> None:  # type: ignore[no-untyped-def]
-        """Fidelity against the original, then the A/B; prints one line."""
+    def measure(self, name: str, variant, opened: float = 0.0) -> None:  # type: ignore[no-untyped-def]
+        """Fidelity against the original, then the A/B (sized for the candidate's loading
+        time, `opened` seconds); prints one line."""
         labels = self.job.eval_data.labels if self.job.eval_data is not None else None
         original = _outputs(self.job.path, self.job, self.batches)
-        output = _outputs(variant if isinstance(variant, Path) else self.job.path, self.job,
-                          self.batches, runner)  # fmt: skip
+        try:
+            runner = None if isinstance(variant, Path) else variant()
+            output = _outputs(variant if isinstance(variant, Path) else self.job.path, self.job,
+                              self.batches, runner)  # fmt: skip
+        except MlgateError as exc:
+            print(f"  {name:60s} failed: {' '.join(str(exc).split())[:200]}")
+            return
         _, rejection = _judge_fidelity(original, output, self.job, self.budget, labels)
         if rejection:
             print(f"  {name:60s} rejected: {rejection}")
             return
+        cost = RunCost(max(self.cost.open_seconds, opened), self.cost.run_seconds)
+        seconds = max(self.seconds, cost.seconds_for(DECIDING_SEGMENTS, 2))
         found = ab_test(self.job.path, variant, self.job.target, self.job.display,
-                        self.batches[0].feeds, self.seconds, 2, 0.95, self.cost)  # fmt: skip
+                        self.batches[0].feeds, seconds, 2, 0.95, cost)  # fmt: skip
         low, high = found.speedup_interval
         decided = found.segments >= DECIDING_SEGMENTS
         if decided and low > 1.0 and found.speedup > self.best[1]:
@@ -111,6 +120,16 @@ class Sweep:
             f"{found.segments} session pairs" + ("" if decided else ", undecided"),
             flush=True,
         )
+
+
+def _opened(opener) -> tuple[str, float]:  # type: ignore[no-untyped-def]
+    """(the precision the loaded model runs, seconds to load it), or ("failed", 0)."""
+    started = time.perf_counter()
+    try:
+        runner = opener()
+    except MlgateError:
+        return "failed", 0.0
+    return str(getattr(runner, "precision", "?")), time.perf_counter() - started
 
 
 def runtime_sweep(state: Sweep, folder: Path) -> None:
@@ -123,10 +142,9 @@ def runtime_sweep(state: Sweep, folder: Path) -> None:
         return
     for precision in ("fp32", "bf16", "fp16"):
         options = LoadOptions.for_target(job.target, precision)  # type: ignore[arg-type]
-        runner = openvino.load(job.path, options, job.display)
-        name = f"openvino-{precision} (runs {getattr(runner, 'precision', '?')})"
-        state.measure(name, functools.partial(openvino.load, job.path, options, job.display),
-                      runner)  # fmt: skip
+        opener = functools.partial(openvino.load, job.path, options, job.display)
+        runs, seconds = _opened(opener)
+        state.measure(f"openvino-{precision} (runs {runs})", opener, seconds)
     labels = job.eval_data.labels if job.eval_data is not None else None
     controls: list[AccuracyControl | None] = [None]
     if labels is not None and controllable(job.metric, labels):
@@ -137,11 +155,11 @@ def runtime_sweep(state: Sweep, folder: Path) -> None:
         built = build_int8(job.path, out, state.calibration, control, 900)
         name = "openvino-nncf-int8" + ("-accuracy-control" if control else "")
         if built.status != "built":
-            print(f"  {name:60s} {built.status}: {built.reason}")
+            print(f"  {name:60s} {built.status}: {built.reason[:200]}")
             continue
         options = LoadOptions.for_target(job.target, "int8")
-        state.measure(name, functools.partial(openvino.load, out, options, job.display),
-                      openvino.load(out, options, job.display))  # fmt: skip
+        opener = functools.partial(openvino.load, out, options, job.display)
+        state.measure(name, opener, _opened(opener)[1])
 
 
 def sweep(job: SearchInput, budget: Budget, seconds: float, space: str) -> tuple[str, float, float]:

@@ -127,7 +127,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     # the Python API that loads a recorded deployment)
     (  # the domain: pure verdict logic, measuring, building, rendering, the I/O edges
         "compare", "bench", "optimize", "render", "github", "model",
-        "config", "git", "isolation", "isolation_server", "progress", "error_handler",
+        "config", "git", "dvc", "isolation", "isolation_server", "progress", "error_handler",
     ),
     ("results", "errors", "machine_memory", "demo", "", "__init__"),  # records at the bottom
 )  # fmt: skip

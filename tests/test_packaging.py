@@ -95,6 +95,17 @@ def test_dependencies_are_compatible_ranges_that_the_hash_pinned_lock_satisfies(
     assert "sympy" not in {Requirement(d).name for d in project["dependencies"]}
 
 
+def test_the_lowest_lock_holds_every_dependency_at_its_lower_bound():
+    """requirements/lowest.lock (what `make test-lowest` installs) is compiled from the
+    current ranges: each dependency at the first release of its lower bound."""
+    pins = _lock_pins("lowest.lock")
+    for text in _project()["dependencies"]:
+        requirement = Requirement(text)
+        lower = Version(next(s.version for s in requirement.specifier if s.operator == ">="))
+        locked = Version(pins[canonicalize_name(requirement.name)])
+        assert locked.release[: len(lower.release)] == lower.release, (text, str(locked))
+
+
 def test_the_gpu_extra_brings_onnxruntime_gpu_in_the_same_range():
     extras = _project()["optional-dependencies"]
     (gpu,) = (Requirement(d) for d in extras["gpu"])
@@ -128,3 +139,14 @@ def test_the_wheel_is_typed_versioned_once_and_declares_ranges_and_the_gpu_extra
     assert "gpu" in metadata.get_all("Provides-Extra")
     gpu = [r for r in requires if r.marker is not None and r.marker.evaluate({"extra": "gpu"})]
     assert [r.name for r in gpu] == ["onnxruntime-gpu"]
+
+
+def test_the_openvino_extra_is_a_range_that_both_locks_satisfy():
+    extras = {Requirement(d).name: Requirement(d) for d in _project()["optional-dependencies"][
+        "openvino"]}  # fmt: skip
+    assert set(extras) == {"openvino", "nncf"}
+    for lock in ("runtime.lock", "dev.lock"):  # the image and CI run OpenVINO and NNCF
+        pins = _lock_pins(lock)
+        for name, requirement in extras.items():
+            assert {s.operator for s in requirement.specifier} == {">=", "<"}
+            assert requirement.specifier.contains(pins[name]), (lock, name, pins[name])

@@ -44,7 +44,10 @@ MAX_YAML_DEPTH = 100
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # protected_namespaces: pydantic before 2.10 warns about fields named model_* (model_size_mb)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, allow_inf_nan=False, protected_namespaces=()
+    )
 
 
 class EvalConfig(_Strict):

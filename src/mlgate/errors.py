@@ -28,3 +28,7 @@ class TargetError(MlgateError):
 
 class GitError(MlgateError):
     """A git operation failed (not a repository, unknown revision, missing path)."""
+
+
+class DvcError(MlgateError):
+    """A DVC-tracked file cannot be read: bad `.dvc`/`dvc.lock`, or not in the DVC cache."""

@@ -134,6 +134,22 @@ def read_at(ref: GitPath, cwd: Path | None = None) -> bytes | None:
     return lfs_smudge(ref.rev, ref.path, blob, cwd) if is_lfs_pointer(blob) else blob
 
 
+def size_at(ref: GitPath, cwd: Path | None = None) -> int | None:
+    """The size of a file's blob at a revision (before any LFS smudge), None when absent."""
+    name = _object_name(ref, cwd)
+    try:
+        return int(run_git("cat-file", "-s", name, cwd=cwd))
+    except GitError:
+        return None
+
+
+def toplevel(cwd: Path | None = None) -> str:
+    """The root folder of the work tree `cwd` is in."""
+    return (
+        run_git("rev-parse", "--show-toplevel", cwd=cwd).decode("utf-8", "surrogateescape").strip()
+    )
+
+
 def read_blob(ref: GitPath, cwd: Path | None = None) -> bytes:
     """Like `read_at`, but a missing file is an error."""
     data = read_at(ref, cwd)

@@ -100,3 +100,32 @@ def test_a_broken_head_keeps_the_base_record(tmp_path):
     assert outcome.exit_code == EXIT_BAD_INPUT
     assert outcome.results.base is not None
     assert outcome.results.head is None
+
+
+def test_the_first_targets_bill_counts_from_the_start_of_the_run(tmp_path, monkeypatch):
+    """Loading, checking and profiling the models are part of "at most 3 minutes per model
+    and target": the first target's bill starts with the run, a later target's with itself."""
+    import time
+
+    from mlgate.gate import measure
+
+    measured = []
+    real = measure.measure_target
+
+    def spy(plan, target_config, request, progress, bill_from=None):  # type: ignore[no-untyped-def]
+        called_at = time.monotonic()
+        done = real(plan, target_config, request, progress, bill_from)
+        measured.append((called_at, done.started))
+        return done
+
+    monkeypatch.setattr(measure, "measure_target", spy)
+    model = mb.save(mb.matmul_chain(layers=2, width=16), tmp_path / "m.onnx")
+    config = _config(
+        tmp_path,
+        "limits: {isolate: false}\ntargets:\n  - {name: one}\n  - {name: two}\n",
+    )
+    outcome = run_gate(GateRequest(base=model, head=model, config=config, measure_memory=False))
+    assert outcome.error is None
+    (first_called, first_bill), (second_called, second_bill) = measured
+    assert first_bill < first_called  # counted from before: the run's start
+    assert second_bill >= second_called  # a later target's bill starts with it

@@ -167,3 +167,69 @@ def test_a_target_limited_to_onnxruntime_gets_no_openvino_candidates(tmp_path):
     assert not [v.name for v in outcome.variants if v.name.startswith("openvino")]
     if outcome.deployment is not None:
         assert outcome.deployment.runtime == "onnxruntime"
+
+
+def test_a_model_openvino_cannot_read_is_tried_once_and_its_other_plans_skipped(tmp_path):
+    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
+    job = SearchInput(forest, "forest.onnx", CPU, None, "fidelity", None, None, {},
+                      ("openvino",))  # fmt: skip
+    outcome = search(job, Budget(), SearchSettings(budget_seconds=20, screen_seconds=0.3))
+    rows = {v.name: v for v in outcome.variants}
+    assert rows["openvino-fp32"].status == "failed"
+    assert rows["openvino-fp32"].reason.startswith("OpenVINO cannot compile forest.onnx: ")
+    assert rows["openvino-nncf-int8"].status == "skipped"
+    assert rows["openvino-nncf-int8"].reason == (
+        "openvino cannot read this model (see openvino-fp32)"
+    )
+    assert outcome.recommended is None
+
+
+def test_weights_in_constant_nodes_do_not_stop_nncf(tmp_path):
+    from onnx import helper
+
+    model = mb.cnn()
+    constants = [
+        helper.make_node("Constant", [], [t.name], value=t) for t in model.graph.initializer
+    ]
+    del model.graph.initializer[:]
+    nodes = list(model.graph.node)
+    del model.graph.node[:]
+    model.graph.node.extend([*constants, *nodes])
+    path = mb.save(model, tmp_path / "constants.onnx")
+    job = _cnn_job(path, ("openvino",))
+    settings = SearchSettings(budget_seconds=3, screen_seconds=0.3, tune_static=False)
+    from mlgate.optimize.search import _Search
+
+    run = _Search(job, Budget(), settings, tmp_path)
+    (nncf_plan,) = [p for p in runtime_plans(run.chosen.runtimes, CPU)[0] if p.model != "original"]
+    assert run.plan_skipped(nncf_plan) is None  # OpenVINO reads Constant weights as constants
+
+
+def test_an_openvino_ir_winner_is_written_with_its_weights_file(tmp_path):
+    from mlgate.optimize.search import _Candidate, _write_model
+
+    (tmp_path / "variant-3.xml").write_text("<net/>")
+    (tmp_path / "variant-3.bin").write_bytes(b"\x00\x01")
+    winner = _Candidate("openvino-nncf-int8", tmp_path / "variant-3.xml", 0, 0.5, OpenVino(),
+                        LoadOptions(1, precision="int8"))  # fmt: skip
+    written = _write_model(winner, tmp_path / "out", "my model")
+    assert written.name == "my_model.openvino-nncf-int8.xml"
+    assert written.read_text() == "<net/>"
+    assert written.with_suffix(".bin").read_bytes() == b"\x00\x01"  # read_model finds it
+
+
+def test_the_finals_of_a_faster_candidate_are_kept_back_from_later_builds(tmp_path):
+    from mlgate.optimize.search import _Candidate, _Search
+
+    path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    settings = SearchSettings(budget_seconds=20, screen_seconds=0.5, tune_static=False)
+    run = _Search(_cnn_job(path, ("openvino",)), Budget(), settings, tmp_path)
+    assert run.may_try("first")
+    # A candidate that screened faster and takes 2 s to load: 4 fresh pairs need > 16 s.
+    slow_loading = _Candidate("openvino-fp32", path, 0, 0.5, OpenVino(), LoadOptions(1),
+                              open_seconds=2.0)  # fmt: skip
+    run.candidates.append(slow_loading)
+    assert run.final_seconds_needed(slow_loading) > 16
+    assert not run.may_try("openvino-nncf-int8")  # its build would eat the finals' time
+    assert run.not_tried == ["openvino-nncf-int8"]
+    assert run.build_timeout() == 1  # the floor, never the finals' share

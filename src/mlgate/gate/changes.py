@@ -1,5 +1,6 @@
 """Which models a change touches: ONNX files matching the globs that git reports as added,
-modified, renamed or deleted between two commits, and models whose external data changed."""
+modified, renamed or deleted between two commits (or whose `.dvc` file or `dvc.lock` entry
+changed: mlgate.dvc), and models whose external data changed."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 import onnx
 from google.protobuf.message import DecodeError
 
-from mlgate import git
+from mlgate import dvc, git
 from mlgate.config import glob_matches
+from mlgate.errors import DvcError
 from mlgate.model.load import external_locations
 from mlgate.results.schema import ModelChange
 
@@ -30,14 +32,19 @@ def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> 
     """Models matching `globs` that changed, including models whose external data changed."""
     changes: list[ModelChange] = []
     changed_data: set[str] = set()
-    for change in git.changed_files(base, head, repo):
+    # DVC: a model whose `.dvc` file or `dvc.lock` entry changed counts as changed
+    tracked = dvc.tracked_changes(base, head, git.changed_files(base, head, repo), repo)
+    for change in tracked.files:
         if _matches(change.path, globs) or (change.old_path and _matches(change.old_path, globs)):
             changes.append(_model_change(change))
-        else:
+        elif not dvc.is_meta_file(change.path):  # perhaps a model's external data
             changed_data.add(change.path)
+    changes += [_dvc_directory(path) for path in tracked.directories if _may_hold(path, globs)]
     data_dirs = {posixpath.dirname(path) for path in changed_data}
     seen = {c.path for c in changes}
-    for path in git.list_files(head, repo) if data_dirs else []:
+    listed = git.list_files(head, repo) if data_dirs else []
+    metas = [m for m in listed if dvc.is_meta_file(m) and _under(posixpath.dirname(m), data_dirs)]
+    for path in listed + dvc.tracked_files(head, metas, repo):
         if (
             path in seen
             or not _matches(path, globs)
@@ -47,6 +54,15 @@ def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> 
         if _uses_changed_data(head, path, changed_data, repo):
             changes.append(ModelChange(path=path, status="modified"))
     return sorted(changes, key=lambda c: c.path)
+
+
+def _dvc_directory(path: str) -> ModelChange:
+    return ModelChange(path + "/", "modified", gated=False, reason=dvc.DIRECTORY_REASON)
+
+
+def _may_hold(folder: str, globs: tuple[str, ...]) -> bool:
+    """Whether a model the globs match could be in `folder` (a DVC-tracked directory)."""
+    return any(glob_matches(g, f"{folder}/model.onnx") for g in globs)
 
 
 def _under(folder: str, dirs: set[str]) -> bool:
@@ -71,11 +87,17 @@ def _model_change(change: git.FileChange) -> ModelChange:
 
 def _uses_changed_data(rev: str, path: str, changed: set[str], repo: Path) -> bool:
     """Whether the model at `rev:path` keeps tensors in one of the `changed` files."""
+    folder = posixpath.dirname(path)
     try:
-        proto = onnx.load_model_from_string(git.show_file(rev, path, repo))
+        proto = onnx.load_model_from_string(dvc.read_blob(git.GitPath(rev, path), repo))
     except (DecodeError, ValueError, RuntimeError):
         return False  # unreadable here: a model change, if any, is reported when it is gated
-    folder = posixpath.dirname(path)
+    except DvcError:  # a DVC model not pulled here (the plan job): judge by the data's names
+        stem = posixpath.basename(path).removesuffix(".onnx")
+        return any(
+            posixpath.dirname(c) == folder and posixpath.basename(c).startswith(stem)
+            for c in changed
+        )
     return any(
         posixpath.normpath(posixpath.join(folder, location)) in changed
         for location, _, _ in external_locations(proto)

@@ -69,10 +69,15 @@ def _pair_run(
 
 
 def measure_target(
-    plan: Plan, target_config: TargetConfig, request: GateRequest, progress: Progress
+    plan: Plan,
+    target_config: TargetConfig,
+    request: GateRequest,
+    progress: Progress,
+    bill_from: float | None = None,
 ) -> TargetMeasurement | TargetResult:
-    """The measurement, or the target's `skipped` result when it is missing and allowed to be."""
-    started = time.monotonic()
+    """The measurement, or the target's `skipped` result when it is missing and allowed to be.
+    The target's bill counts from `bill_from` (default: now)."""
+    started = time.monotonic() if bill_from is None else bill_from
     target = Target(
         target_config.name,
         tuple(target_config.providers),

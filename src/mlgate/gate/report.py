@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import shlex
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +34,9 @@ class Partial:
     head: ModelInfo | None = None
     eval: EvalInfo | None = None
     targets: list[TargetResult] = field(default_factory=list)
+    # time.monotonic() when the run began (system-wide, so valid in the isolated child too):
+    # the first target's bill counts from here, loading and profiling the models included
+    started: float = field(default_factory=time.monotonic)
 
     def finish(self, errors: list[str]) -> Results:
         return Results(

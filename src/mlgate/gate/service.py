@@ -94,8 +94,10 @@ def _gate(
     if benchmarks is not None:
         partial.targets.append(benchmarks)
         publish(partial)
-    for target_config in plan.targets:
-        result, paired = _gate_target(plan, target_config, request, progress)
+    for index, target_config in enumerate(plan.targets):
+        # the first target's bill includes the run's start (loading, checking, profiling)
+        bill_from = partial.started if index == 0 else None
+        result, paired = _gate_target(plan, target_config, request, progress, bill_from)
         partial.targets.append(result)
         if paired is not None and partial.eval is None:
             partial.eval = measure.eval_info(plan, paired)
@@ -103,12 +105,16 @@ def _gate(
 
 
 def _gate_target(
-    plan: Plan, target_config: TargetConfig, request: GateRequest, progress: Progress
+    plan: Plan,
+    target_config: TargetConfig,
+    request: GateRequest,
+    progress: Progress,
+    bill_from: float | None,
 ) -> tuple[TargetResult, PairResult | None]:
     """Measure, judge, explain, search, waive: one target's result."""
     expect = target_seconds(plan.config, request)
     with progress.step(target_config.name, expect_seconds=expect):
-        done = measure.measure_target(plan, target_config, request, progress)
+        done = measure.measure_target(plan, target_config, request, progress, bill_from)
         if isinstance(done, TargetResult):
             return done, None  # skipped: allowed to be missing
         result = judge.judge_target(plan, done.target, done.measured, done.paired.latency)

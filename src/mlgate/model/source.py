@@ -11,7 +11,7 @@ from pathlib import Path
 import onnx
 from google.protobuf.message import DecodeError
 
-from mlgate import git
+from mlgate import dvc, git
 from mlgate.model.load import external_locations, safe_external_path
 
 ModelRef = str | Path | git.GitPath  # str: as typed on the command line (`REV:path` or a path)
@@ -38,7 +38,7 @@ def resolve(ref: ModelRef, workdir: Path, git_dir: Path | None = None) -> ModelS
     folder = workdir / "git"
     folder.mkdir(parents=True, exist_ok=True)
     local = folder / (posixpath.basename(ref.path) or "model.onnx")
-    local.write_bytes(git.read_blob(ref, git_dir))
+    local.write_bytes(dvc.read_blob(ref, git_dir))  # git, or the DVC cache
     _materialise_external_data(local, ref, git_dir)
     return ModelSource(local, str(ref), ref.path)
 
@@ -56,4 +56,4 @@ def _materialise_external_data(local: Path, ref: git.GitPath, git_dir: Path | No
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             in_repo = posixpath.join(folder, target.relative_to(local.parent.resolve()).as_posix())
-            target.write_bytes(git.read_blob(git.GitPath(ref.rev, in_repo), git_dir))
+            target.write_bytes(dvc.read_blob(git.GitPath(ref.rev, in_repo), git_dir))

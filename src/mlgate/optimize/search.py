@@ -134,6 +134,7 @@ class _Candidate:
     options: LoadOptions
     recipe: Recipe | None = None  # None: a runtime plan (the original, or NNCF's int8)
     passes: list[str] = field(default_factory=list)
+    open_seconds: float = 0.0  # loading it once (an OpenVINO compile can take seconds)
 
 
 # ---- inputs ----------------------------------------------------------------------------------
@@ -268,6 +269,7 @@ class _Search:
         self.not_tried: list[str] = []
         self.notes: list[str] = []
         self.count = 0
+        self.unreadable: dict[str, str] = {}  # runtime -> the candidate that could not load
         session = open_session(job.path, job.target, job.display)
         self.batches, calibration = _feeds(session, job)
         self.labels = job.eval_data.labels if job.eval_data is not None else None
@@ -298,19 +300,43 @@ class _Search:
     def remaining(self) -> float:
         return self.deadline - time.monotonic()
 
-    def ab(self, variant: Path | Opener, seconds: float, blocks: int) -> ABResult:
+    def ab(
+        self, variant: Path | Opener, seconds: float, blocks: int, cost: RunCost | None = None
+    ) -> ABResult:
         return ab_test(
             self.job.path, variant, self.job.target, self.job.display, self.timing_feeds,
-            seconds, blocks, self.settings.confidence, self.cost,
+            seconds, blocks, self.settings.confidence, cost or self.cost,
         )  # fmt: skip
+
+    def cost_of(self, trial: _Candidate) -> RunCost:
+        """The A/B's cost with this candidate: its loading may take longer than a session's."""
+        return RunCost(max(self.cost.open_seconds, trial.open_seconds), self.cost.run_seconds)
 
     def record(self, result: VariantResult) -> int:
         self.variants.append(result)
         return len(self.variants) - 1
 
+    def final_seconds_needed(self, candidate: _Candidate) -> float:
+        """The shortest final A/B that can decide: enough fresh pairs, one block each."""
+        return max(1.0, self.cost_of(candidate).seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
+
+    def finalists(self) -> list[_Candidate]:
+        ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
+        return [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
+
+    def spare(self) -> float:
+        """Time left for trying more candidates: the finals of those that would reach them
+        now are kept back, so a candidate that screened faster is never left undecided by
+        a later build (an NNCF quantization can take a minute)."""
+        kept = sum(self.final_seconds_needed(c) for c in self.finalists())
+        return self.remaining() - kept
+
+    def build_timeout(self) -> float:
+        return min(self.settings.build_timeout_seconds, max(self.spare() - 1, 1))
+
     def may_try(self, name: str) -> bool:
         """Time is left for one more candidate (else it is listed as not tried)."""
-        if self.remaining() < self.screen_seconds + 1:
+        if self.spare() < self.screen_seconds + 1:
             self.not_tried.append(name)
             return False
         return True
@@ -323,8 +349,7 @@ class _Search:
             return None
         self.count += 1
         path = self.workdir / f"variant-{self.count}.onnx"
-        timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
-        built: Built = build(self.job.path, path, recipe, self.context, timeout)
+        built: Built = build(self.job.path, path, recipe, self.context, self.build_timeout())
         base = VariantResult(recipe.name, recipe.pass_names, "skipped", build_seconds=round(
             built.seconds, 2))  # fmt: skip
         if built.status != "built":
@@ -350,15 +375,15 @@ class _Search:
         if any(v.name == plan.name for v in self.variants) or not self.may_try(plan.name):
             return None
         path, seconds = self.job.path, None
-        if plan.model == "nncf-int8" and (reason := nothing_to_quantize(self.model)):
+        reason = self.plan_skipped(plan)
+        if reason:
             self.record(VariantResult(plan.name, plan.passes, "skipped", reason))
             return None
         if plan.model == "nncf-int8":
             self.count += 1
             path = self.workdir / f"variant-{self.count}.xml"
-            timeout = min(self.settings.build_timeout_seconds, max(self.remaining() - 1, 1))
             built = build_int8(self.job.path, path, self.context.calibration, self.control(),
-                               timeout)  # fmt: skip
+                               self.build_timeout())  # fmt: skip
             seconds = round(built.seconds, 2)
             if built.status != "built":
                 status: VariantStatus = "failed" if built.status == "failed" else "skipped"
@@ -371,10 +396,26 @@ class _Search:
         trial = _Candidate(plan.name, path, -1, 1.0, plan.runtime, options, None, plan.passes)
         return self.evaluate(trial, base)
 
+    def plan_skipped(self, plan: RuntimePlan) -> str | None:
+        """Why a plan cannot apply, before any work: its runtime could not read the
+        model, or (NNCF) there is nothing to quantize. Weights in Constant nodes are fine:
+        OpenVINO reads them as constants."""
+        if plan.runtime.name in self.unreadable:
+            first = self.unreadable[plan.runtime.name]
+            return f"{plan.runtime.name} cannot read this model (see {first})"
+        if plan.model != "nncf-int8":
+            return None
+        reason = nothing_to_quantize(self.model)
+        if reason and constant_weights(self.model) and reason.startswith("no float32 weights"):
+            return None
+        return reason
+
     def _outputs_of(self, trial: _Candidate) -> list[Output] | str:
         """The candidate's outputs on the eval batches, or why it cannot give them."""
         try:
+            started = time.perf_counter()
             runner = trial.runtime.load(trial.path, trial.options, self.job.display)
+            trial.open_seconds = time.perf_counter() - started
             applied = getattr(runner, "precision", trial.options.precision)
             if applied != trial.options.precision:
                 return (
@@ -392,6 +433,8 @@ class _Search:
             status: VariantStatus = "skipped" if variant_out.startswith("skipped: ") else "failed"
             reason = variant_out.removeprefix("skipped: ")
             self.record(dataclasses.replace(result, status=status, reason=reason))
+            if trial.recipe is None and trial.path == self.job.path and "cannot compile" in reason:
+                self.unreadable.setdefault(trial.runtime.name, trial.name)
             return None
         numbers, rejection = _judge_fidelity(
             self.original, variant_out, self.job, self.budget, self.labels
@@ -406,8 +449,10 @@ class _Search:
         if rejection:
             self.record(dataclasses.replace(result, status="rejected", reason=rejection))
             return None
-        found = self.ab(self.opener(trial), min(self.screen_seconds, max(self.remaining() - 0.5,
-                                                                          0.5)), 1)  # fmt: skip
+        cost = self.cost_of(trial)
+        seconds = max(self.screen_seconds, cost.seconds_for(SCREEN_SEGMENTS, 1))
+        found = self.ab(self.opener(trial), min(seconds, max(self.remaining() - 0.5, 0.5)), 1,
+                        cost)  # fmt: skip
         interval = _pair(found.speedup_interval)
         result = dataclasses.replace(result, speedup=_round(found.speedup), speedup_ci=interval)
         if found.segments < SCREEN_SEGMENTS:  # one session pair: no interval to prune on
@@ -439,19 +484,21 @@ class _Search:
 
     def finals(self) -> _Candidate | None:
         """Full A/B of the best screened variants; the fastest clearly faster one wins."""
-        ranked = sorted(self.candidates, key=lambda c: c.screen_ratio)
-        finalists = [c for c in ranked if c.screen_ratio < 1.0][: self.settings.finalists]
         best: tuple[float, _Candidate] | None = None
-        for candidate in finalists:
-            seconds = min(self.final_seconds, self.remaining())
-            needed = max(1.0, self.cost.seconds_for(DECIDING_SEGMENTS, 1) / 1.2)
+        finalists = self.finalists()
+        for index, candidate in enumerate(finalists):
+            cost = self.cost_of(candidate)
+            wanted = max(self.final_seconds, cost.seconds_for(DECIDING_SEGMENTS, 2))
+            later = sum(self.final_seconds_needed(c) for c in finalists[index + 1 :])
+            seconds = min(wanted, self.remaining() - later)
+            needed = self.final_seconds_needed(candidate)
             if seconds < needed:
                 self.notes.append(
                     f"{candidate.name}: no time left for the final A/B ({needed:.0f} s "
                     "needed); raise optimize.budget_seconds"
                 )
                 continue
-            found = self.ab(self.opener(candidate), seconds, 2)
+            found = self.ab(self.opener(candidate), seconds, 2, cost)
             speedup, interval = found.speedup, found.speedup_interval
             decided = found.segments >= DECIDING_SEGMENTS
             clear = decided and interval[0] > 1.0 and speedup >= self.settings.min_speedup
@@ -521,12 +568,17 @@ def _recipe_of(winner: _Candidate) -> list[dict[str, object]]:
 def _write_model(winner: _Candidate, out_dir: Path, stem: str) -> Path:
     """The winner's model file in `out_dir` (an OpenVINO IR with its weights file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    destination = out_dir / f"{_slug(stem)}.{_slug(winner.name)}{winner.path.suffix}"
+    destination = out_dir / _model_name(winner, stem)
     destination.write_bytes(winner.path.read_bytes())
     weights = winner.path.with_suffix(".bin")
     if winner.path.suffix == ".xml" and weights.is_file():
         destination.with_suffix(".bin").write_bytes(weights.read_bytes())
     return destination
+
+
+def _model_name(winner: _Candidate, stem: str) -> str:
+    """The winner's file name, as `mlgate optimize --out` writes it."""
+    return f"{_slug(stem)}.{_slug(winner.name)}{winner.path.suffix}"
 
 
 def _deployment(run: _Search, winner: _Candidate, model: str) -> Deployment:
@@ -557,7 +609,6 @@ def search(
         best_path = None
         if winner is not None and out_dir is not None:
             best_path = _write_model(winner, out_dir, job.path.stem)
-        model = best_path.name if best_path is not None else None
         return SearchOutcome(
             variants=run.variants,
             recommended=winner.name if winner is not None else None,
@@ -566,7 +617,7 @@ def search(
             notes=run.notes,
             best_path=best_path,
             recipe=_recipe_of(winner) if winner is not None else [],
-            deployment=_deployment(run, winner, model or winner.path.name)
+            deployment=_deployment(run, winner, _model_name(winner, job.path.stem))
             if winner is not None
             else None,
         )
