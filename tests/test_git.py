@@ -70,3 +70,34 @@ def test_a_model_argument_too_long_for_the_file_system_is_one_line_not_a_crash(t
 def test_outside_a_repository_the_error_says_so_not_fetch_it(tmp_path):
     with pytest.raises(git.GitError, match="not inside a Git repository"):
         git.resolve_commit("HEAD", tmp_path)
+
+
+def test_a_revision_that_looks_like_an_option_is_never_passed_to_git(tmp_path):
+    repo = _repo(tmp_path)
+    with pytest.raises(GitError, match="'--output=x'"):
+        git.read_at(git.GitPath("--output=x", "a.txt"), repo)
+    assert not (repo / "x").exists()
+
+
+def test_unrelated_histories_have_no_common_ancestor(tmp_path):
+    repo = _repo(tmp_path)
+    first = run(repo, "rev-parse", "HEAD")
+    run(repo, "checkout", "-q", "--orphan", "other")
+    (repo / "b.txt").write_text("b")
+    run(repo, "add", "-A")
+    run(repo, "commit", "-q", "-m", "unrelated")
+    with pytest.raises(GitError, match=r"no common ancestor of \w{12} and HEAD"):
+        git.merge_base(first, "HEAD", repo)
+
+
+def test_outside_a_repository_a_missing_revision_still_says_to_fetch(tmp_path):
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    message = git._missing_history("abc", folder)
+    assert message.startswith("git revision 'abc' is not in this checkout; fetch it")
+
+
+def test_without_git_on_the_path_the_error_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # a folder with no git in it
+    with pytest.raises(GitError, match="git is not installed or not on PATH"):
+        git.run_git("status", cwd=tmp_path)

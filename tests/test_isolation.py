@@ -241,3 +241,31 @@ def test_no_secret_in_the_environment_block_of_child_or_forkserver(monkeypatch, 
         assert b"INPUT_GITHUB_TOKEN" not in variables, name
         assert b"ghs_secret" not in block, name
         assert b"PATH" in variables, name  # a real environment, just without the secret
+
+
+def test_crash_messages_name_the_signal_or_exit_code_and_the_memory_limit():
+    by_signal = isolation._crashed("m", -signal.SIGKILL, "", ChildLimits(60, memory_mb=512))
+    assert (by_signal.cause, by_signal.how) == ("crash", "SIGKILL")
+    assert "m crashed (SIGKILL) (limits.memory_mb is 512)" in str(by_signal)
+    unknown_signal = isolation._crashed("m", -200, " during 'x'", LIMITS)
+    assert str(unknown_signal).startswith("m crashed (signal 200) during 'x';")
+    by_code = isolation._crashed("m", 7, "", LIMITS)
+    assert by_code.how == "exit code 7"
+    assert "limits.memory_mb" not in str(by_code)
+
+
+def test_an_isolation_error_survives_pickling():
+    import pickle
+
+    error = pickle.loads(pickle.dumps(IsolationError("m timed out", "timeout", "")))
+    assert (str(error), error.cause) == ("m timed out", "timeout")
+
+
+def exits_at_once(channel):
+    os._exit(5)
+
+
+def test_a_child_that_exits_without_an_outcome_is_a_crash_with_its_code():
+    with pytest.raises(IsolationError, match=r"crashed \(exit code 5\)") as raised:
+        run(exits_at_once)
+    assert raised.value.how == "exit code 5"

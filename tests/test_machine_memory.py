@@ -70,3 +70,22 @@ def test_an_unknown_machine_keeps_the_configured_value(tmp_path):
     assert machine_memory_mb(**missing) is None
     assert effective_memory_mb(None, **missing) == 0
     assert effective_memory_mb(4096, **missing) == 4096
+
+
+def test_an_unreadable_meminfo_leaves_the_cgroup_limit(tmp_path):
+    cgroup = tmp_path / "cgroup"
+    cgroup.mkdir()
+    (cgroup / "memory.max").write_text(str(2048 * 1024 * 1024))
+    garbled = tmp_path / "meminfo"
+    garbled.write_text("MemTotal: lots kB\n")
+    assert machine_memory_mb(garbled, cgroup) == 2048
+    assert machine_memory_mb(tmp_path / "absent", cgroup) == 2048
+
+
+def test_an_explicit_value_above_the_machine_is_capped_quietly_when_asked(tmp_path, caplog):
+    meminfo = tmp_path / "meminfo"
+    meminfo.write_text("MemTotal:       16777216 kB\n")
+    with caplog.at_level(logging.WARNING):
+        capped = effective_memory_mb(10**6, meminfo, tmp_path / "none", warn=False)
+    assert capped == 16384 - RUNTIME_HEADROOM_MB
+    assert caplog.records == []

@@ -59,3 +59,37 @@ def test_fidelity_identical_and_changed():
 def test_row_cosine_zero_vectors():
     assert row_cosine(np.zeros((2, 3)), np.zeros((2, 3))) == 1.0
     assert row_cosine(np.zeros((1, 3)), np.ones((1, 3))) == 0.0
+
+
+def test_batches_of_different_widths_cannot_be_joined():
+    out = Output("p", [np.zeros((1, 2)), np.zeros((1, 3))])
+    with pytest.raises(DataError, match=r"output 'p' cannot be joined across batches"):
+        out.joined()
+
+
+def test_sequences_become_arrays_and_ragged_ones_object_arrays():
+    stacked, keys = normalise([np.array([1, 2]), np.array([3, 4])])
+    assert keys is None
+    assert stacked.tolist() == [[1, 2], [3, 4]]
+    ragged, _ = normalise([np.array([1]), np.array([2, 3])])
+    assert ragged.dtype == object
+    assert len(ragged) == 2
+    scalar, _ = normalise(2.5)
+    assert scalar.shape == ()
+
+
+def test_topk_uses_class_names_and_needs_scores():
+    named = Output("p", [np.array([[0.1, 0.5, 0.4]])], classes=np.array(["a", "b", "c"]))
+    assert task_metric("topk:2", named, np.array(["c"])) == 1.0
+    assert task_metric("topk:1", named, np.array(["c"])) == 0.0
+    with pytest.raises(DataError, match="topk:2 needs class scores"):
+        task_metric("topk:2", Output("label", [np.array([0, 1])]), np.array([0, 1]))
+
+
+def test_regression_needs_one_label_per_value_and_a_known_metric():
+    values = Output("y", [np.array([[1.0, 2.0]])])
+    with pytest.raises(DataError, match="labels have 3 values, output 'y' has 2"):
+        task_metric("mse", values, np.array([1.0, 2.0, 3.0]))
+    assert task_metric("cosine", values, np.array([2.0, 4.0])) == pytest.approx(1.0)
+    with pytest.raises(DataError, match="metric 'fidelity' needs no labels"):
+        task_metric("fidelity", values, np.array([1.0, 2.0]))

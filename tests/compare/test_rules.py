@@ -123,3 +123,36 @@ def test_the_energy_proxy_is_deterministic_and_gated_relatively():
     obs = Observation(METRICS["energy_proxy"], 2e-6, 2.2e-6, method="static")
     assert judge(obs, parse_threshold("+5%")).verdict == "fail"
     assert judge(obs, parse_threshold("+15%")).verdict == "pass"
+
+
+def test_a_sampled_metric_without_an_estimate_is_not_decided():
+    result = judge(Observation(METRICS["latency.p50"], 1.0, None), FIVE)
+    assert (result.verdict, result.notes) == ("inconclusive", ("not decided: not measured",))
+
+
+def test_an_absolute_threshold_on_a_sampled_metric_scales_by_the_base():
+    two_ms = parse_threshold("+0.002")
+    slower = Observation(METRICS["latency.p50"], 0.01, 0.0125, estimate=est(1.25, 1.22, 1.28))
+    assert judge(slower, two_ms).verdict == "fail"  # +2.5 ms over a 2 ms allowance
+    zero = Observation(METRICS["latency.p50"], 0.0, 0.001, estimate=est(1.5, 1.4, 1.6))
+    result = judge(zero, two_ms)
+    assert (result.verdict, result.notes) == (
+        "skipped",
+        ("base is zero: a relative threshold cannot apply",),
+    )
+
+
+def test_a_noise_floor_in_another_unit_is_named_in_that_unit():
+    from dataclasses import replace
+
+    spec = replace(METRICS["size"], noise_floor=5.0, unit="count")
+    result = judge(Observation(spec, 100.0, 104.0), parse_threshold("+1%"))
+    assert result.verdict == "pass"
+    assert "inside the 5 count noise floor" in "; ".join(result.notes)
+
+
+def test_accuracy_without_a_paired_change_is_judged_on_the_two_values():
+    accuracy = METRICS["accuracy"]
+    threshold = parse_threshold("-0.5pp")
+    assert judge(Observation(accuracy, 0.90, 0.80), threshold).verdict == "fail"
+    assert judge(Observation(accuracy, 0.90, 0.899), threshold).verdict == "pass"

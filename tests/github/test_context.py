@@ -109,3 +109,44 @@ def test_a_payload_without_shas_is_refused(tmp_path):
     del payload["pull_request"]["head"]["sha"]
     with pytest.raises(ConfigError, match=r"lacks number, base\.sha or head\.sha"):
         read_context(env_for(tmp_path, "pull_request", payload), "t")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{not json", "is not valid JSON"),
+        (b"\xff\xfe", "is not valid JSON"),
+        (b"[1, 2]", "is not a JSON object"),
+    ],
+)
+def test_an_unreadable_payload_is_one_clear_error(tmp_path, content, message):
+    env = env_for(tmp_path, "push", {})
+    (tmp_path / "event.json").write_bytes(content)
+    with pytest.raises(ConfigError, match=message):
+        read_context(env, "t")
+
+
+def test_a_huge_payload_is_refused_before_it_is_read(tmp_path):
+    env = env_for(tmp_path, "push", {})
+    with (tmp_path / "event.json").open("wb") as handle:
+        handle.truncate(25 * 1024 * 1024 + 1)  # sparse: nothing is written
+    with pytest.raises(ConfigError, match="is larger than 25 MB"):
+        read_context(env, "t")
+
+
+def test_a_workflow_run_payload_without_an_id_is_refused(tmp_path):
+    payload = workflow_run_event("c" * 40, 31, prs=[7])
+    payload["workflow_run"]["id"] = "not a number"
+    with pytest.raises(ConfigError, match="workflow_run lacks id or head_sha"):
+        read_context(env_for(tmp_path, "workflow_run", payload), "t")
+
+
+def test_a_push_without_a_run_id_has_no_run_url_and_compares_with_the_default_branch(tmp_path):
+    env = {**env_for(tmp_path, "push", {"repository": {"default_branch": "trunk"}})}
+    env["GITHUB_RUN_ID"] = ""
+    context = read_context(env, "t")
+    assert context.run_url == ""
+    assert context.pull_request is None
+    assert context.workflow_run is None
+    assert context.revisions() == ("trunk", REPO.merge_sha)
+    assert context.revisions("v1.0") == ("v1.0", REPO.merge_sha)

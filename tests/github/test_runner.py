@@ -47,3 +47,14 @@ def test_inputs_are_read_like_the_runner_passes_them():
     env = {"INPUT_FAIL_ON": " never ", "INPUT_MODELS": ""}
     assert runner.input_value(env, "fail_on") == "never"
     assert runner.input_value(env, "models", "default") == "default"
+
+
+def test_a_full_job_summary_takes_nothing_more(tmp_path):
+    path = tmp_path / "summary.md"
+    path.write_bytes(b"x" * runner.SUMMARY_LIMIT)
+    runner.append_summary(path, "more\n")
+    assert path.stat().st_size == runner.SUMMARY_LIMIT
+
+
+def test_a_mask_is_the_add_mask_command():
+    assert str(runner.mask("s3cr%t")) == "::add-mask::s3cr%25t"

@@ -65,3 +65,69 @@ def test_index_bounds_follow_casts_to_the_embedding():
 def test_model_under_size_limit_loads(tmp_path: Path):
     path = mb.save(mb.matmul_chain(layers=1, width=4), tmp_path / "m.onnx")
     assert load_model(path, LIMITS, max_mb=1).size_bytes < 1024 * 1024
+
+
+def test_every_subgraph_and_constant_tensor_is_visited():
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+
+    from mlgate.model.load import iter_graphs, iter_tensors
+
+    def body(name: str):
+        return helper.make_graph([], name, [], [helper.make_tensor_value_info("o", 1, None)])
+
+    values = numpy_helper.from_array(np.ones(2, np.float32), "sparse_values")
+    indices = numpy_helper.from_array(np.array([0, 3], np.int64), "sparse_indices")
+    graph = helper.make_graph(
+        [
+            helper.make_node("Custom", [], ["a"], domain="x", bodies=[body("one"), body("two")]),
+            helper.make_node(
+                "Custom2",
+                [],
+                ["b"],
+                domain="x",
+                tables=[helper.make_tensor("t1", TensorProto.FLOAT, [1], [1.0])],
+            ),
+        ],
+        "main",
+        [],
+        [helper.make_tensor_value_info("a", TensorProto.FLOAT, None)],
+        sparse_initializer=[helper.make_sparse_tensor(values, indices, [5])],
+    )
+    assert [g.name for g in iter_graphs(graph)] == ["main", "one", "two"]
+    assert sorted(t.name for t in iter_tensors(graph)) == ["sparse_values", "t1"]
+
+
+def test_an_external_tensor_without_a_file_name_is_refused(tmp_path):
+    with pytest.raises(ModelError, match="marked external but names no file"):
+        safe_external_path(tmp_path, "", "m.onnx")
+
+
+def test_truncated_external_data_is_refused(tmp_path):
+    path = mb.with_external_data(mb.matmul_chain(layers=1, width=8), tmp_path / "m")
+    weights = tmp_path / "m" / "weights.bin"
+    weights.write_bytes(weights.read_bytes()[:-4])
+    with pytest.raises(
+        ModelError, match=r"weights\.bin' is truncated \(needs 256 bytes, has 252\)"
+    ):
+        load_model(path, LIMITS)
+
+
+def test_external_data_counts_toward_the_size_limit(tmp_path):
+    path = mb.with_external_data(mb.matmul_chain(layers=1, width=512), tmp_path / "m")
+    assert path.stat().st_size < 1024  # 512 x 512 float weights: exactly 1 MiB beside it
+    with pytest.raises(ModelError, match=r"with its external data is 1\.0 MB, over the 1 MB"):
+        load_model(path, LIMITS, max_mb=1)
+
+
+def test_a_name_the_system_cannot_read_is_one_line(tmp_path):
+    with pytest.raises(ModelError, match="cannot be read: File name too long"):
+        load_model(tmp_path / ("x" * 300 + ".onnx"), LIMITS)
+
+
+def test_a_model_without_outputs_is_not_complete(tmp_path):
+    model = mb.matmul_chain(layers=1, width=4)
+    del model.graph.output[:]
+    path = mb.save(model, tmp_path / "m.onnx")
+    with pytest.raises(ModelError, match="not a complete ONNX model"):
+        load_model(path, LIMITS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import onnx
 
 from mlgate.optimize.build import Recipe, build
-from mlgate.optimize.graph_passes import ConstantsToInitializers, OpsetUpgrade
+from mlgate.optimize.graph_passes import ConstantsToInitializers, Float16, OpsetUpgrade
 from mlgate.optimize.model_contents import constant_weights, op_counts, opset
 from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.quantization_passes import DynamicInt8
@@ -40,3 +40,12 @@ def test_weights_in_constant_nodes_are_extracted_so_quantization_finds_them(tmp_
     built = build(source, tmp_path / "out.onnx", recipe, CPU, timeout=120)
     assert built.status == "built", built.reason
     assert op_counts(onnx.load(str(tmp_path / "out.onnx")))["Constant"] == 0
+
+
+def test_fp16_stores_the_weights_in_half_precision_and_keeps_float_io(tmp_path):
+    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
+    out = tmp_path / "fp16.onnx"
+    Float16().apply(source, out, PassContext(("CUDAExecutionProvider",)))
+    model = onnx.load(str(out))  # (onnxruntime's converter appends its input casts last)
+    assert {t.data_type for t in model.graph.initializer} == {onnx.TensorProto.FLOAT16}
+    assert model.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.FLOAT

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
+import onnx
 
+from mlgate.optimize.model_contents import effect
 from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.quantization_passes import DynamicInt8
 from tests import model_builders as mb
@@ -39,3 +41,11 @@ def test_quantization_inside_an_if_body_is_refused_before_it_silently_does_nothi
     )
     model = mb.finish(graph)
     assert "If/Loop bodies" in DynamicInt8().supports(model, CPU)
+
+
+def test_a_change_of_weight_types_alone_is_an_effect():
+    before = mb.cnn()
+    after = mb.cnn()
+    after.graph.initializer[0].data_type = onnx.TensorProto.FLOAT16
+    assert effect(before, after) is None
+    assert effect(before, mb.cnn()) == "the pass left the graph unchanged (a silent no-op)"

@@ -11,7 +11,13 @@ import onnx
 import pytest
 
 from mlgate.optimize.build import Recipe, build
-from mlgate.optimize.graph_passes import OnnxOptimizer, OpsetUpgrade, OrtGraph
+from mlgate.optimize.graph_passes import (
+    ConstantsToInitializers,
+    Float16,
+    OnnxOptimizer,
+    OpsetUpgrade,
+    OrtGraph,
+)
 from mlgate.optimize.model_contents import op_counts, opset
 from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.passes import REGISTRY
@@ -118,3 +124,36 @@ def test_a_pipeline_applies_its_passes_in_order(tmp_path):
     ops = op_counts(onnx.load(str(tmp_path / "out.onnx")))
     assert ops["QuantizeLinear"] > 0
     assert opset(onnx.load(str(tmp_path / "out.onnx"))) >= 13
+
+
+def _relu_only() -> onnx.ModelProto:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"])],
+        "relu",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])],
+    )
+    return mb.finish(graph)
+
+
+def test_passes_say_why_a_model_gives_them_nothing_to_do(tmp_path):
+    gpu = PassContext(("CUDAExecutionProvider", "CPUExecutionProvider"))
+    assert DynamicInt8().supports(_relu_only(), CPU) == (
+        "no Conv, MatMul, Gemm or recurrent op to quantize"
+    )
+    assert ConstantsToInitializers().supports(mb.cnn(), CPU) == "no Constant nodes"
+    assert OpsetUpgrade(to=13).supports(mb.cnn(), CPU) == f"already at opset {opset(mb.cnn())}"
+    assert Float16().supports(_relu_only(), gpu) == "no float32 weights"
+    forest, _ = mb.sklearn_models(tmp_path)["sklearn-forest"]
+    assert Float16().supports(onnx.load(str(forest)), gpu) is not None
+
+
+def test_per_channel_static_quantization_needs_opset_13():
+    old = mb.cnn()
+    old.opset_import[0].version = 12
+    assert StaticInt8("qdq", "uint8", True, "minmax").supports(old, calibration()) == (
+        "per-channel QDQ needs opset 13 or newer (the model has 12)"
+    )
+    assert StaticInt8("qdq", "uint8", False, "minmax").supports(old, calibration()) is None

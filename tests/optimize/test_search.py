@@ -12,7 +12,6 @@ import pytest
 from mlgate.bench.inputs import load_eval_data
 from mlgate.bench.session import Target
 from mlgate.cli import main
-from mlgate.optimize.drift import measure_drift
 from mlgate.optimize.fidelity import Budget
 from mlgate.optimize.search import search
 from mlgate.optimize.search_job import SearchInput, SearchSettings
@@ -70,26 +69,6 @@ def test_tree_models_get_clean_skips_and_no_recommendation(tmp_path):
     reasons = {v.name: v.reason for v in outcome.variants}
     assert "only ai.onnx.ml ops" in reasons["dynamic-int8"]
     assert all(v.status in ("skipped", "failed") for v in outcome.variants), reasons
-
-
-def test_a_head_that_loses_a_fusion_the_base_had_is_flagged(tmp_path):
-    base = mb.save(mb.cnn(), tmp_path / "base.onnx")
-    model = mb.cnn()
-    for node in model.graph.node:
-        if node.op_type == "Relu":
-            node.op_type = "Softplus"  # Conv + Softplus: no FusedConv
-    head = mb.save(model, tmp_path / "head.onnx")
-    import numpy as np
-
-    feeds = {"image": np.zeros((1, 3, 16, 16), np.float32)}
-    drift = measure_drift(base, head, CPU, (feeds, feeds))
-    assert not isinstance(drift, str), drift
-    assert drift.base_fused.get("FusedConv") == 2
-    assert not drift.head_fused.get("FusedConv")
-    assert any(line.startswith("FusedConv: 2 in base, none in head") for line in drift.lost)
-    assert set(drift.base_placement) == {"CPUExecutionProvider"}  # every node ran on the CPU
-    same = measure_drift(base, base, CPU, (feeds, feeds))
-    assert same.lost == []
 
 
 @pytest.mark.slow

@@ -1,4 +1,5 @@
-"""A release's charts: well-formed SVG with the variants and the recommendation."""
+"""A release's charts: well-formed SVG with the variants and the recommendation, and the
+cosine shortfall when there are no labels."""
 
 from __future__ import annotations
 
@@ -34,3 +35,19 @@ def test_charts_are_well_formed_svg_with_the_variants_and_the_recommendation():
     assert any("int8-per-channel" in tip and "(off scale)" in tip for tip in tips)
     # rejected by fidelity, not timed: not plotted
     assert not any(tip.startswith("dynamic-int8") for tip in tips)
+
+
+def test_variants_without_accuracy_are_charted_by_cosine_shortfall():
+    results = sample_results(fail=True)
+    (target,) = results.targets
+    info = target.optimization
+    variants = [dataclasses.replace(v, accuracy_change=None) for v in info.variants]
+    no_labels = dataclasses.replace(info, variants=variants)
+    results = dataclasses.replace(
+        results, targets=[dataclasses.replace(target, optimization=no_labels)]
+    )
+    charts = [
+        c for c in release_view(collected(results), "v1", NOW).charts if "variants" in c.title
+    ]
+    (chart,) = charts
+    assert "output cosine shortfall ×100 (0 = identical)" in chart.svg

@@ -12,13 +12,10 @@ from pathlib import Path
 import pytest
 
 from mlgate.compare.waivers import Waiver, apply_waivers
-from mlgate.errors import ConfigError, DataError
-from mlgate.render import svg
+from mlgate.errors import ConfigError
 from mlgate.render.environment import render_release_html, render_release_markdown
 from mlgate.render.release_view import release_view
-from mlgate.results.collect import collect
 from mlgate.results.schema import Results, TargetResult
-from mlgate.results.store import write_results
 from tests.render.sample import NOW, collected, sample_results, with_target
 
 
@@ -148,33 +145,6 @@ def test_a_users_template_extends_the_shipped_one_and_is_sandboxed():
         render_release_html(view, {"report.html.j2": "ok\n{% if %}"})
     with pytest.raises(ConfigError, match=r"report template report\.html\.j2: .*nonsense"):
         render_release_html(view, {"report.html.j2": "{{ v.nonsense }}"})
-
-
-def test_collect_groups_targets_by_model_and_refuses_the_same_target_twice(tmp_path: Path):
-    fail, other = sample_results(fail=True), sample_results(fail=False)
-    arm = dataclasses.replace(other, targets=[dataclasses.replace(other.targets[0], name="arm")])
-    write_results(fail, tmp_path / "x86" / "results.json")
-    write_results(arm, tmp_path / "arm" / "results.json")
-    (tmp_path / "benchmark.json").write_text('{"benchmarks": []}')
-    found = collect(tmp_path)
-    assert [t.name for t in found.models[0].targets] == ["arm", "cpu-x86"]
-    assert found.models[0].verdict == "fail"
-    assert found.ignored == ["benchmark.json"]
-    assert sorted(r.source for r in found.runners) == ["arm/results.json", "x86/results.json"]
-    write_results(fail, tmp_path / "copy" / "results.json")
-    with pytest.raises(DataError, match=r"is in both copy/results\.json and x86/results\.json"):
-        collect(tmp_path)
-
-
-def test_nice_axis_ends_and_unmeasured_bars():
-    assert [svg.nice_ceiling(v) for v in (0.9, 1.0, 1.1, 2.2, 4.9, 7.0, 0.013)] == [
-        1.0, 1.0, 2.0, 2.5, 5.0, 10.0, 0.02,
-    ]  # fmt: skip
-    chart = svg.bar_chart(
-        "t", [svg.BarGroup("m · gpu", [svg.Bar("a", None), svg.Bar("b", 2.0)])], ["a", "b"], str
-    )
-    assert "not measured" in chart
-    ET.fromstring(chart)
 
 
 def test_target_without_latency_still_reports(tmp_path: Path):

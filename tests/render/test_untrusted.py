@@ -1,5 +1,6 @@
 """Escaping helpers for text that came from a pull request or an artifact: plain lines for
-logs and GitHub's plain-text fields, workflow-command neutralising, Markdown truncation."""
+logs and GitHub's plain-text fields, workflow-command neutralising. (Markdown escaping and
+truncation: test_markdown.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import re
 
 import pytest
 
-from mlgate.render.markdown import code_span, escape_markdown, truncate_markdown
 from mlgate.render.untrusted import ZWSP, literal, neutralise_commands, plain_line
 
 # What the Actions runner executes: after leading blanks a `::` (v2), or `##[` anywhere (v1).
@@ -55,37 +55,3 @@ def test_no_line_of_neutralised_text_is_a_workflow_command(text):
 def test_ordinary_output_is_unchanged():
     text = "✅ ml-efficiency-gate: PASS — 1 model(s)\n  note: a::b is fine mid-line\n"
     assert neutralise_commands(text) == text
-
-
-def test_markdown_escaping_neutralises_every_construct():
-    text = escape_markdown("**bold** @admin <img src=x> [a](https://evil.example) #12\n# h")
-    assert "**" not in text.replace("\\*", "")
-    assert "<img" not in text
-    assert "@admin" not in text
-    assert "](https://" not in text
-    assert "#12" not in text
-    assert "\n" not in text
-    span = code_span("a`b\n@admin https://evil.example")
-    assert span.count("`") == 2
-    assert "@admin" not in span
-    assert "https://evil" not in span
-
-
-def test_truncation_cuts_at_a_line_boundary_and_closes_what_it_left_open():
-    line = "`" + "<img src=x> **bold** " * 3 + "`\n"
-    body = "<details><summary>s</summary>\n\n```mermaid\n" + line * 200 + "```\n</details>\n"
-    note = "\n… truncated\n"
-    for limit in (60, 333, 1000, 2500):
-        cut = truncate_markdown(body, limit, note)
-        assert len(cut) <= limit
-        assert cut.endswith(note)
-        kept = cut.removesuffix(note)
-        assert all(line_ == "" or line_ + "\n" in body for line_ in kept.split("\n"))
-        assert kept.count("```") % 2 == 0
-        assert kept.count("<details>") == kept.count("</details>")
-
-
-def test_truncation_without_any_line_break_keeps_only_the_note():
-    assert truncate_markdown("`" + "x" * 100, 50, "\n(cut)\n") == "\n(cut)\n"
-    assert truncate_markdown("short", 50, "\n(cut)\n") == "short"
-    assert truncate_markdown("x\n" * 100, 3, "\n(cut)\n") == "\n(c"

@@ -150,3 +150,74 @@ def test_record_commits_to_an_orphan_branch_and_a_pr_run_reads_it_back(tmp_path:
     assert git_reader(ref, repo)("0" * 64) == []
     (attached,) = attach_history([pr_results()], git_reader(ref, repo))
     assert attached.targets[0].history.commit == MAIN_SHA
+
+
+def test_only_measured_head_models_and_targets_are_recorded():
+    run = main_run()
+    (results,) = run.results
+    (target,) = results.targets
+    unmeasured = [
+        dataclasses.replace(target, name="errored", verdict="error", error="crashed"),
+        dataclasses.replace(target, name="skipped", verdict="skipped"),
+        dataclasses.replace(
+            target,
+            name="empty",
+            metrics=[dataclasses.replace(m, head=None) for m in target.metrics],
+        ),
+    ]
+    with_targets = dataclasses.replace(results, targets=[target, *unmeasured])
+    no_head = dataclasses.replace(results, model="gone.onnx", head=None)
+    records = build_records(dataclasses.replace(run, results=[with_targets, no_head]), "t")
+    assert len(records) == 1
+    (record,) = (json.loads(data) for data in records.values())
+    assert record["target"] == target.name
+    assert record["model"] == results.model
+
+
+def _record(**changes: object) -> bytes:
+    (data,) = build_records(main_run(), "2026-11-20T10:00:00+00:00").values()
+    document = json.loads(data)
+    document.update(changes)
+    return json.dumps(document).encode()
+
+
+def test_records_that_are_not_history_are_ignored():
+    results = pr_results()
+    target, provenance = results.targets[0], results.provenance
+    assert find_entry([("a", _record())], target, provenance) is not None
+    for junk in (
+        b" " * (300 * 1024),
+        _record(kind="other"),
+        _record(metrics={"latency.p50": "fast"}),
+        _record(metrics=[1, 2]),
+        _record(commit=None),
+        _record(target="another-target"),
+    ):
+        assert find_entry([("a", junk)], target, provenance) is None
+
+
+def test_without_a_base_model_or_a_record_nothing_is_attached():
+    results = pr_results()
+    no_base = dataclasses.replace(results, base=None)
+    asked: list[str] = []
+
+    def read(sha: str) -> list[tuple[str, bytes]]:
+        asked.append(sha)
+        return []
+
+    attached = attach_history([no_base, results], read)
+    assert attached[0] is no_base
+    assert attached[1].targets == results.targets
+    assert asked == [results.base.sha256]
+
+
+def test_accuracy_is_compared_only_for_the_same_eval_data_and_machine():
+    results = pr_results()
+    base_accuracy = next(m.base for m in results.targets[0].metrics if m.name == "accuracy")
+    drifted = build_records(main_run(accuracy=base_accuracy - 0.01), "2026-11-20T10:00:00+00:00")
+    other_data = dataclasses.replace(
+        results, eval=dataclasses.replace(results.eval, sha256="0" * 64)
+    )
+    (attached,) = attach_history([other_data], lambda sha: list(drifted.items()))
+    assert attached.targets[0].history is not None
+    assert not any("not deterministic" in n for n in attached.targets[0].notes)

@@ -116,3 +116,15 @@ def test_the_results_inside_a_version_2_run_are_upgraded_too():
     loaded = store.run_from_dict(run)
     assert loaded.schema_version == 3
     assert store.to_dict(loaded.results[0])["targets"] == current["targets"]
+
+
+def test_missing_huge_and_oversize_inputs_are_refused(tmp_path, monkeypatch):
+    with pytest.raises(DataError, match="results file not found"):
+        store.read_results(tmp_path / "absent.json")
+    with pytest.raises(DataError, match=r"r\.json is larger than 1 MB"):
+        store.parse_json(b"{}" * 600_000, "r.json", max_bytes=1024 * 1024)
+    path = tmp_path / "big.json"
+    path.write_text("{}")
+    monkeypatch.setattr(store, "MAX_RESULTS_BYTES", 1)
+    with pytest.raises(DataError, match="is larger than 0 MB"):
+        store.read_results(path)

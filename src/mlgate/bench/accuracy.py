@@ -162,14 +162,6 @@ def topk_scores(output: Output, labels: np.ndarray, k: int) -> np.ndarray:
     return _per_example(np.any(_matches(best, flat[..., None]), axis=-1))
 
 
-def top1(output: Output, labels: np.ndarray) -> float:
-    return float(np.mean(top1_scores(output, labels)))
-
-
-def topk(output: Output, labels: np.ndarray, k: int) -> float:
-    return float(np.mean(topk_scores(output, labels, k)))
-
-
 def _regression_pair(output: Output, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     values = output.joined().astype(np.float64)
     if values.size != labels.size:

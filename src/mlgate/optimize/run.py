@@ -134,11 +134,6 @@ def _feeds(model: LoadedModel, job: OptimizeJob) -> dict[str, np.ndarray]:
     return latency_feeds(session, model, job.eval_data, job.batch_size, job.input_shapes)[0]
 
 
-def optimize_target(job: OptimizeJob) -> OptimizationInfo:
-    drift = drift_of(job)
-    return finish_target(job, run_search(job), drift)
-
-
 Drift = tuple[OptimizationDrift | None, list[str]]  # (what was found, notes)
 
 
