@@ -27,6 +27,48 @@ _ENUMS: dict[str, Any] = {
     "graph_optimization_level": ort.GraphOptimizationLevel,
     "execution_mode": ort.ExecutionMode,
 }
+# What a deployment may set. deployment.json (and a cached search) is read as untrusted
+# input: options such as `optimized_model_filepath`, `profile_file_prefix` or OpenVINO's
+# CACHE_DIR would make the runtime write files wherever the record says.
+_ORT_NUMBERS = ("intra_op_num_threads", "inter_op_num_threads")
+_ORT_SWITCHES = ("enable_cpu_mem_arena", "enable_mem_pattern", "enable_mem_reuse")
+_ORT_ENTRIES = (
+    "session.intra_op.allow_spinning",
+    "session.inter_op.allow_spinning",
+    "session.set_denormal_as_zero",
+)
+_OV_CHOICES: dict[str, tuple[str, ...]] = {
+    "INFERENCE_PRECISION_HINT": ("f32", "bf16", "f16"),
+    "PERFORMANCE_HINT": ("LATENCY", "THROUGHPUT", "CUMULATIVE_THROUGHPUT"),
+    "EXECUTION_MODE_HINT": ("PERFORMANCE", "ACCURACY"),
+}
+_OV_NUMBERS = ("INFERENCE_NUM_THREADS", "NUM_STREAMS")
+_OV_SWITCHES = ("ENABLE_CPU_PINNING", "ENABLE_HYPER_THREADING")
+MAX_THREADS = 1024
+
+
+def _count(owner: str, key: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_THREADS:
+        raise ModelError(f"{owner} {key}: {value!r} is not a count from 0 to {MAX_THREADS}")
+    return value
+
+
+def _switch(owner: str, key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise ModelError(f"{owner} {key}: {value!r} is not true or false")
+    return value
+
+
+def _choice(owner: str, key: str, value: object, choices: tuple[str, ...]) -> str:
+    if str(value) not in choices:
+        raise ModelError(f"{owner} {key}: {value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _unknown(owner: str, key: str, allowed: tuple[str, ...]) -> ModelError:
+    return ModelError(
+        f"{owner} {key[:80]!r} is not one a deployment may set (allowed: {', '.join(allowed)})"
+    )
 
 
 def ort_session_options(
@@ -34,27 +76,42 @@ def ort_session_options(
 ) -> ort.SessionOptions:
     """`session_options` as onnxruntime takes them: attribute names (enums by their name,
     e.g. "ORT_ENABLE_ALL"), and dotted keys as session config entries
-    ("session.intra_op.allow_spinning": "0"); `threads` overrides the intra-op count."""
+    ("session.intra_op.allow_spinning": "0"); `threads` overrides the intra-op count. Only
+    the options above are accepted, each checked for its type and range."""
     options = ort.SessionOptions()
     options.log_severity_level = 4
+    owner = "session option"
     for key, value in settings.session_options.items():
-        if "." in key:
-            options.add_session_config_entry(key, str(value))
+        if key in _ORT_ENTRIES:
+            options.add_session_config_entry(key, _choice(owner, key, value, ("0", "1")))
         elif key in _ENUMS:
-            try:
-                setattr(options, key, _ENUMS[key].__members__[str(value)])
-            except KeyError:
-                choices = ", ".join(_ENUMS[key].__members__)
-                raise ModelError(
-                    f"session option {key}: {value!r} is not one of {choices}"
-                ) from None
-        elif hasattr(options, key):
-            setattr(options, key, value)
+            member = _choice(owner, key, value, tuple(_ENUMS[key].__members__))
+            setattr(options, key, _ENUMS[key].__members__[member])
+        elif key in _ORT_NUMBERS:
+            setattr(options, key, _count(owner, key, value))
+        elif key in _ORT_SWITCHES:
+            setattr(options, key, _switch(owner, key, value))
         else:
-            raise ModelError(f"session option {key!r}: onnxruntime has no such option")
+            raise _unknown(owner, key, (*_ENUMS, *_ORT_NUMBERS, *_ORT_SWITCHES, *_ORT_ENTRIES))
     if threads is not None:
         options.intra_op_num_threads = threads
     return options
+
+
+def openvino_properties(settings: OpenVinoSettings) -> dict[str, str | int | bool]:
+    """The recorded properties, each one a deployment may set, checked for type and range."""
+    owner = "OpenVINO property"
+    checked: dict[str, str | int | bool] = {}
+    for key, value in settings.properties.items():
+        if key in _OV_CHOICES:
+            checked[key] = _choice(owner, key, value, _OV_CHOICES[key])
+        elif key in _OV_NUMBERS:
+            checked[key] = _count(owner, key, value)
+        elif key in _OV_SWITCHES:
+            checked[key] = _switch(owner, key, value)
+        else:
+            raise _unknown(owner, key, (*_OV_CHOICES, *_OV_NUMBERS, *_OV_SWITCHES))
+    return checked
 
 
 def open_onnxruntime(
@@ -119,13 +176,13 @@ def open_openvino(
             f"{display}: the deployment runs on OpenVINO, which is not installed here "
             "(pip install 'ml-efficiency-gate[openvino]')"
         ) from None
+    properties: dict[str, Any] = openvino_properties(settings)
     core = ov.Core()
     if settings.device.split(".")[0] not in core.available_devices:
         raise TargetError(
             f"{display}: OpenVINO device {settings.device} is absent here "
             f"(devices: {', '.join(core.available_devices)})"
         )
-    properties: dict[str, Any] = dict(settings.properties)
     if threads is not None:
         properties["INFERENCE_NUM_THREADS"] = threads
     try:

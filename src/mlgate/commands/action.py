@@ -13,6 +13,7 @@ from mlgate.gate.action_io import (
     context_info,
     exit_code_for,
 )
+from mlgate.gate.cache_dir import trusted_cache_dir
 from mlgate.gate.changed import check
 from mlgate.gate.check_request import CheckOptions
 from mlgate.gate.github_report import report_everywhere
@@ -45,7 +46,7 @@ def gate(
             targets=inputs.targets,
             budget_seconds=inputs.budget_seconds,
             search_budget=inputs.search_budget,
-            cache_dir=workspace / inputs.cache_dir if inputs.cache_dir else None,
+            cache_dir=trusted_cache_dir(workspace, inputs.cache_dir, head, progress),
             use_merge_base=context.event in PULL_REQUEST_EVENTS or bool(inputs.base_ref),
             on_inconclusive=inputs.on_inconclusive,
             context=context_info(context, base, head),
