@@ -197,3 +197,9 @@ def test_an_openvino_deployment_loads_the_same_way(tmp_path):
     np.testing.assert_allclose(loaded.run(_feeds())[0], expected[0], rtol=1e-3, atol=1e-4)
     code = "\n".join(load_snippet(deployment, "out"))
     assert "ov.Core().compile_model('out/model.onnx', 'CPU'" in code
+
+
+def test_a_deployment_nested_past_the_parsers_depth_is_one_line(tmp_path):
+    (tmp_path / "deployment.json").write_text("[" * 200_000 + "]" * 200_000)
+    with pytest.raises(DataError, match="nested too deeply"):
+        read_deployment(tmp_path)

@@ -79,3 +79,9 @@ def test_a_folder_that_cannot_be_written_is_no_error(tmp_path):
     blocker.write_text("x")
     assert save(blocker, KEY, sample_optimization(), "cpu") is None
     assert save(None, KEY, sample_optimization(), "cpu") is None
+
+
+def test_a_record_nested_past_the_parsers_depth_is_a_miss(tmp_path):
+    path = save(tmp_path, KEY, sample_optimization(), "cpu")
+    path.write_text("[" * 200_000 + "]" * 200_000)
+    assert load(tmp_path, KEY) is None

@@ -41,6 +41,8 @@ def read_deployment(where: Path) -> tuple[Deployment, Path]:
         deployment = _ADAPTER.validate_python(document)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise DataError(f"{path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise DataError(f"{path} is nested too deeply to be a deployment file") from None
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where_ = ".".join(str(part) for part in error["loc"]) or "top level"

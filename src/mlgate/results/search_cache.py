@@ -84,6 +84,8 @@ def load(folder: Path | None, key: SearchKey) -> CachedSearch | None:
         return CachedSearch(info, str(document["measured_at"]), str(document["machine"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
         return None
+    except RecursionError:  # nested past the parser's depth: a damaged or hostile record
+        return None
 
 
 def save(folder: Path | None, key: SearchKey, info: OptimizationInfo, machine: str) -> Path | None:
