@@ -10,7 +10,7 @@ import pytest
 from mlgate.bench.session import Target, runtime_limits
 from mlgate.compare.waivers import Waiver
 from mlgate.config import Config
-from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
+from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.gate.judge import exit_code, judge_benchmarks, judge_target, waived
 from mlgate.gate.plan import Plan, thresholds_for
 from mlgate.gate.report import Partial
@@ -80,3 +80,5 @@ def test_the_exit_code_follows_the_verdict_and_on_inconclusive(plan):
     undecided = dataclasses.replace(results, verdict="inconclusive")
     assert exit_code(undecided, "neutral") == EXIT_PASS
     assert exit_code(undecided, "fail") == EXIT_REGRESSION
+    errored = dataclasses.replace(results, verdict="error")
+    assert exit_code(errored, "pass") == EXIT_BAD_INPUT  # never a green check

@@ -35,7 +35,10 @@ def test_an_error_outranks_every_target():
     assert overall_verdict([_target("pass"), _target("error")], []) == "error"
     assert overall_verdict([_target("inconclusive"), _target("fail")], []) == "fail"
     assert overall_verdict([_target("skipped"), _target("inconclusive")], []) == "inconclusive"
-    assert overall_verdict([_target("skipped")], []) == "pass"
+    # nothing measured is never a pass
+    assert overall_verdict([_target("skipped")], []) == "inconclusive"
+    assert overall_verdict([], []) == "inconclusive"
+    assert overall_verdict([_target("skipped"), _target("pass")], []) == "pass"
 
 
 def test_an_undecided_run_fails_the_check_only_when_configured():
@@ -43,3 +46,4 @@ def test_an_undecided_run_fails_the_check_only_when_configured():
     assert not fails_check("inconclusive", "neutral")
     assert fails_check("inconclusive", "fail")
     assert not fails_check("pass", "fail")
+    assert fails_check("error", "pass")  # an error is never a green check

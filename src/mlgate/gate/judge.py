@@ -10,7 +10,7 @@ from mlgate.compare.compare import evaluate_target
 from mlgate.compare.optimization import apply_optimization
 from mlgate.compare.pytest_benchmark import compare_benchmarks
 from mlgate.compare.waivers import apply_waivers
-from mlgate.error_handler import EXIT_PASS, EXIT_REGRESSION
+from mlgate.error_handler import EXIT_BAD_INPUT, EXIT_PASS, EXIT_REGRESSION
 from mlgate.gate.efficiency import energy_info
 from mlgate.gate.plan import Plan
 from mlgate.results.measurements import Measured
@@ -54,4 +54,8 @@ def judge_benchmarks(plan: Plan) -> TargetResult | None:
 
 
 def exit_code(results: Results, on_inconclusive: str) -> int:
+    """0, 1 for a regression (or an undecided run configured to fail), 2 for a run whose
+    results say it could not be measured."""
+    if results.verdict == "error":
+        return EXIT_BAD_INPUT
     return EXIT_REGRESSION if fails_check(results.verdict, on_inconclusive) else EXIT_PASS

@@ -24,12 +24,16 @@ def target_verdict(metrics: list[MetricResult]) -> TargetVerdict:
 
 
 def overall_verdict(targets: list[TargetResult], errors: list[str]) -> OverallVerdict:
-    """error > fail > inconclusive > pass over the targets."""
+    """error > fail > inconclusive > pass over the targets. Nothing measured (every target
+    skipped as allowed to be missing, or none) is inconclusive: a pass is never reported for
+    what was not measured."""
     if errors or any(t.verdict == "error" for t in targets):
         return "error"
     if any(t.verdict == "fail" for t in targets):
         return "fail"
-    return "inconclusive" if any(t.verdict == "inconclusive" for t in targets) else "pass"
+    if any(t.verdict == "inconclusive" for t in targets):
+        return "inconclusive"
+    return "pass" if any(t.verdict == "pass" for t in targets) else "inconclusive"
 
 
 def run_verdict(results: list[Results], errors: list[str]) -> RunVerdict:
@@ -44,6 +48,6 @@ def run_verdict(results: list[Results], errors: list[str]) -> RunVerdict:
 
 
 def fails_check(verdict: str, on_inconclusive: str) -> bool:
-    """Whether a verdict fails the run: a regression always, an undecided run only when the
-    config says `on_inconclusive: fail`."""
-    return verdict == "fail" or (verdict == "inconclusive" and on_inconclusive == "fail")
+    """Whether a verdict fails the run: a regression or an error always, an undecided run
+    only when the config says `on_inconclusive: fail`."""
+    return verdict in ("fail", "error") or (verdict == "inconclusive" and on_inconclusive == "fail")
