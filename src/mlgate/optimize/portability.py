@@ -152,9 +152,12 @@ def check_portability(job: PortabilityJob) -> PortabilityInfo:
         original = _outputs(open_session(job.head.path, job.head.target, job.head.display), job)
         numbers, rejection = judge_fidelity(original, variant, job.head, job.budget, job.labels)
         problems = [f"fidelity under {job.deployment.precision}: {rejection}"] if rejection else []
-        nodes, fallback = _fallback(built, job, folder)
-        problems += [fallback] if fallback else []
-        speedup, interval, segments = _speedup(built, display, job)
+        try:  # a head that loads under the deployment but fails while timed is broken too
+            nodes, fallback = _fallback(built, job, folder)
+            problems += [fallback] if fallback else []
+            speedup, interval, segments = _speedup(built, display, job)
+        except MlgateError as exc:
+            return dataclasses.replace(record, problems=[*problems, f"cannot run: {exc}"])
     record = dataclasses.replace(
         record,
         speedup=round(speedup, 4),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import onnxruntime as ort
 
+from mlgate.bench.runtimes.onnxruntime import session_settings
 from mlgate.bench.session import Target
 from mlgate.errors import ModelError
 from mlgate.optimize.build import Recipe
@@ -20,18 +21,6 @@ from mlgate.results.deployment import Deployment, OnnxRuntimeSettings, Precision
 from mlgate.results.schema import VariantResult
 
 RecipeStep = dict[str, str | int | float | bool]
-
-
-def ort_session_settings(threads: int) -> dict[str, str | int | float | bool]:
-    """What `bench.session.session_options` sets, as deployment.json records it."""
-    return {
-        "graph_optimization_level": "ORT_ENABLE_ALL",
-        "execution_mode": "ORT_SEQUENTIAL",
-        "intra_op_num_threads": threads,
-        "inter_op_num_threads": 1,
-        "session.intra_op.allow_spinning": "0",
-        "session.inter_op.allow_spinning": "0",
-    }
 
 
 def precision_of(passes: list[str]) -> Precision:
@@ -61,9 +50,7 @@ def ort_deployment(variant: VariantResult, model_file: Path, target: Target) -> 
         speedup_ci=variant.speedup_ci,
         fidelity={k: v for k, v in fidelity.items() if v is not None},
         passes=list(variant.passes),
-        onnxruntime=OnnxRuntimeSettings(
-            list(target.providers), ort_session_settings(target.threads)
-        ),
+        onnxruntime=OnnxRuntimeSettings(list(target.providers), session_settings(target.threads)),
     )
 
 
@@ -76,9 +63,7 @@ def ort_original(model_file: Path, target: Target) -> Deployment:
         precision="fp32",
         threads=target.threads,
         speedup=1.0,
-        onnxruntime=OnnxRuntimeSettings(
-            list(target.providers), ort_session_settings(target.threads)
-        ),
+        onnxruntime=OnnxRuntimeSettings(list(target.providers), session_settings(target.threads)),
     )
 
 

@@ -15,6 +15,19 @@ from mlgate.bench.session import Target
 from mlgate.results.deployment import OnnxRuntimeSettings, Precision, RuntimeName
 
 
+def session_settings(threads: int) -> dict[str, str | int | float | bool]:
+    """What `bench.session.session_options` sets, as deployment.json records it:
+    `onnxruntime.SessionOptions` attributes and session config entries."""
+    return {
+        "graph_optimization_level": "ORT_ENABLE_ALL",
+        "intra_op_num_threads": threads,
+        "inter_op_num_threads": 1,
+        "execution_mode": "ORT_SEQUENTIAL",
+        "session.intra_op.allow_spinning": "0",
+        "session.inter_op.allow_spinning": "0",
+    }
+
+
 @dataclass(frozen=True)
 class OnnxRuntime:
     package: str = "onnxruntime"
@@ -67,12 +80,5 @@ class OnnxRuntime:
         session config entries."""
         return OnnxRuntimeSettings(
             providers=list(options.providers),
-            session_options={
-                "graph_optimization_level": "ORT_ENABLE_ALL",
-                "intra_op_num_threads": options.threads,
-                "inter_op_num_threads": 1,
-                "execution_mode": "ORT_SEQUENTIAL",
-                "session.intra_op.allow_spinning": "0",
-                "session.inter_op.allow_spinning": "0",
-            },
+            session_options=session_settings(options.threads),
         )
