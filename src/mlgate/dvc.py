@@ -160,9 +160,7 @@ def _folders(path: str) -> list[str]:
     return folders
 
 
-def read_tracked(
-    ref: git.GitPath, repo: Path, max_bytes: int = DEFAULT_MAX_BYTES
-) -> bytes | None:
+def read_tracked(ref: git.GitPath, repo: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | None:
     """The bytes of a DVC-tracked file at `ref.rev`, from the DVC cache and checked against
     the md5 that commit records; None when DVC does not track it there."""
     out = tracked_out(ref, repo)
@@ -214,7 +212,7 @@ def _from_cache(out: DvcOut, rev: str, repo: Path, max_bytes: int) -> bytes:
     for name in names:  # DVC 3's layout, then DVC 2's
         size = _cache_size(top, name, out, rev, max_bytes)
         if size is not None:
-            with name.open("rb", opener=_no_follow) as handle:
+            with open(name, "rb", opener=_no_follow) as handle:
                 data = handle.read(size + 1)  # a file that grew since is caught by the md5
             if hashlib.md5(data, usedforsecurity=False).hexdigest() == out.md5:
                 return data
