@@ -9,8 +9,8 @@ import hashlib
 import json
 import os
 import posixpath
-import stat
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
