@@ -467,3 +467,22 @@ def test_a_cache_file_over_the_model_size_limit_is_refused_before_reading(
     assert "the DVC cache entry .dvc/cache/files/md5/" in err
     assert "raise limits.model_size_mb" in err
     assert err.count("\n") == 1, err
+
+
+def test_external_data_of_a_model_added_with_dvc_add_file_elsewhere_is_found(tmp_path):
+    repo = _repo(tmp_path)
+    graph, data = _external_model(tmp_path / "export", "weights.bin")
+    dvc_add(repo, "models/net.onnx", graph)
+    (repo / "meta").mkdir()
+    (repo / "models" / "net.onnx.dvc").rename(repo / "meta" / "net.dvc")
+    text = (repo / "meta" / "net.dvc").read_text()
+    (repo / "meta" / "net.dvc").write_text(
+        text.replace("path: net.onnx", "path: ../models/net.onnx")
+    )
+    (repo / "models" / "weights.bin").write_bytes(data)
+    base = _commit(repo)
+    (repo / "models" / "weights.bin").write_bytes(data[::-1])
+    head = _commit(repo)
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated

@@ -45,7 +45,7 @@ def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> 
     data_dirs = {posixpath.dirname(path) for path in changed_data}
     seen = {c.path for c in changes}
     listed = git.list_files(head, repo) if data_dirs else []
-    metas = [m for m in listed if dvc.is_meta_file(m) and _under(posixpath.dirname(m), data_dirs)]
+    metas = [m for m in listed if dvc.is_meta_file(m)]  # `dvc add --file` puts them anywhere
     for path in listed + dvc.tracked_files(head, metas, repo):
         if (
             path in seen
