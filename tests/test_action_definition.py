@@ -344,3 +344,22 @@ def test_model_triggers_include_external_data_in_both_layouts(workflow):
     that changes only the weights must still start the gate."""
     for paths in _path_filters(_load(workflow)):
         assert {"**/*.onnx.data", "**/*.onnx_data"} <= set(paths), paths
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=lambda p: p.name)
+def test_model_triggers_include_dvc_files(workflow):
+    """A DVC-tracked model changes by its `.dvc` file or `dvc.lock` entry alone."""
+    for paths in _path_filters(_load(workflow)):
+        assert {"**/*.dvc", "**/dvc.lock"} <= set(paths), paths
+
+
+def test_reusable_bench_pulls_dvc_models_with_the_bases_remote():
+    steps = _load(REUSABLE)["jobs"]["bench"]["steps"]
+    pull = next(step for step in steps if "dvc pull" in step.get("run", ""))
+    assert pull["if"] == "hashFiles('.dvc/config') != ''"
+    lines = [line.strip() for line in pull["run"].splitlines()]
+    base_config = lines.index('git show "$BASE_SHA:.dvc/config" > .dvc/config')
+    assert lines.index("rm -f .dvc/config.local") < base_config < lines.index("dvc pull")
+    assert "dvc fetch" in lines  # the base's models, from a worktree of the merge-base
+    bench = next(i for i, step in enumerate(steps) if step.get("name") == "mlgate bench")
+    assert steps.index(pull) < bench

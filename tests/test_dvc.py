@@ -295,3 +295,194 @@ def test_optimum_layout_in_dvc_changes_when_only_its_onnx_data_does(tmp_path):
     ).read_bytes()
     shutil.rmtree(repo / ".dvc" / "cache")  # the plan job, before any `dvc pull`
     assert list(_changes(repo, base, head)) == ["models/hf/model.onnx"]
+
+
+def _external_model(folder: Path, data_name: str, seed: int = 1) -> tuple[bytes, bytes]:
+    """A model whose tensors live in `data_name` beside it: (graph bytes, data bytes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    onnx.save_model(
+        matmul_chain(seed=seed),
+        str(folder / "net.onnx"),
+        save_as_external_data=True,
+        all_tensors_to_one_file=True,
+        location=data_name,
+        size_threshold=0,
+    )
+    return (folder / "net.onnx").read_bytes(), (folder / data_name).read_bytes()
+
+
+def test_an_unpulled_dvc_model_whose_differently_named_data_changed_is_gated(tmp_path):
+    # the plan job has no DVC cache: which files the model reads cannot be told, so it is gated
+    repo = _repo(tmp_path)
+    graph, data = _external_model(tmp_path / "export", "weights.bin")
+    dvc_add(repo, "models/net.onnx", graph)
+    (repo / "models" / "weights.bin").write_bytes(data)  # in git, named unlike the model
+    base = _commit(repo)
+    (repo / "models" / "weights.bin").write_bytes(data[::-1])
+    head = _commit(repo)
+    assert git(repo, "diff", "--name-only", base, head) == "models/weights.bin"
+    assert list(_changes(repo, base, head)) == ["models/net.onnx"]  # pulled: read and known
+    shutil.rmtree(repo / ".dvc" / "cache")
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated
+
+
+def test_a_model_that_does_not_parse_beside_changed_data_is_gated(tmp_path):
+    repo = _repo(tmp_path)
+    (repo / "models").mkdir()
+    (repo / "models" / "net.onnx").write_bytes(b"\xff\xff not a model")
+    (repo / "models" / "weights.bin").write_bytes(b"1")
+    base = _commit(repo)
+    (repo / "models" / "weights.bin").write_bytes(b"2")
+    head = _commit(repo)
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated  # gating says what is wrong with it, loudly
+
+
+def test_an_external_offset_that_is_not_an_integer_is_gated_then_one_line(
+    tmp_path, monkeypatch, capsys
+):
+    repo = _repo(tmp_path)
+    graph, data = _external_model(tmp_path / "export", "weights.bin")
+    proto = onnx.load_model_from_string(graph)
+    entry = next(e for e in proto.graph.initializer[0].external_data if e.key == "offset")
+    entry.value = "12abc"
+    (repo / "models").mkdir()
+    (repo / "models" / "net.onnx").write_bytes(proto.SerializeToString())
+    (repo / "models" / "weights.bin").write_bytes(data)
+    (repo / "mlgate.yml").write_text("models:\n  - path: models/*.onnx\n")
+    base = _commit(repo)
+    (repo / "models" / "weights.bin").write_bytes(data[::-1])
+    head = _commit(repo)
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated
+    monkeypatch.chdir(repo)
+    code = main(["check", "--base", base, "--budget-seconds", "1", "--no-memory"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "has offset '12abc', not an integer" in err
+    assert err.count("\n") == 1, err
+    assert "Traceback" not in err
+
+
+def test_a_model_added_with_dvc_add_file_is_read_through_that_file(tmp_path):
+    # `dvc add --file meta/net.dvc models/net.onnx`: the .dvc file is not <model>.dvc
+    repo = _repo(tmp_path)
+    dvc_add(repo, "models/net.onnx", BASE)
+    (repo / "meta").mkdir()
+    (repo / "models" / "net.onnx.dvc").rename(repo / "meta" / "net.dvc")
+    text = (
+        (repo / "meta" / "net.dvc")
+        .read_text()
+        .replace("path: net.onnx", "path: ../models/net.onnx")
+    )
+    (repo / "meta" / "net.dvc").write_text(text)
+    base = _commit(repo)
+    head_md5 = dvc_add(repo, "models/net.onnx", HEAD)
+    (repo / "models" / "net.onnx.dvc").unlink()
+    (repo / "meta" / "net.dvc").write_text(text.replace(md5(BASE), head_md5))
+    head = _commit(repo)
+    assert git(repo, "diff", "--name-only", base, head) == "meta/net.dvc"
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated
+    assert resolve(GitPath(base, "models/net.onnx"), tmp_path / "b", repo).local.read_bytes() == (
+        BASE
+    )
+    assert resolve(GitPath(head, "models/net.onnx"), tmp_path / "h", repo).local.read_bytes() == (
+        HEAD
+    )
+
+
+def test_a_dvc_output_without_an_md5_is_listed_not_gated_with_a_reason(tmp_path):
+    # `dvc import-url` / a cloud-versioned remote: an etag, no md5 to find the cache file by
+    repo = _repo(tmp_path)
+    (repo / "models").mkdir()
+    dvc_file = repo / "models" / "net.onnx.dvc"
+    dvc_file.write_text("outs:\n- etag: '0x1'\n  size: 10\n  path: net.onnx\n")
+    base = _commit(repo)
+    dvc_file.write_text("outs:\n- etag: '0x2'\n  size: 12\n  path: net.onnx\n")
+    head = _commit(repo)
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert not changes["models/net.onnx"].gated
+    assert "without an md5" in changes["models/net.onnx"].reason
+    assert _changes(repo, base, head, ("other/*.onnx",)) == {}
+    with pytest.raises(DvcError, match=r"models/net.onnx at \w+ is tracked by DVC without an md5"):
+        dvc.read_tracked(GitPath(head, "models/net.onnx"), repo)
+
+
+def test_a_changed_dvc_directory_deeper_than_the_glob_prefix_is_listed(tmp_path):
+    repo = _repo(tmp_path)
+    (repo / "models").mkdir()
+    dir_file = repo / "models" / "v2.dvc"
+    dir_file.write_text(f"outs:\n- md5: {md5(b'a')}.dir\n  path: v2\n")
+    base = _commit(repo)
+    dir_file.write_text(f"outs:\n- md5: {md5(b'b')}.dir\n  path: v2\n")
+    head = _commit(repo)
+    changes = _changes(repo, base, head, ("models/*/resnet*.onnx",))
+    assert list(changes) == ["models/v2/"]
+    assert not changes["models/v2/"].gated
+    assert "DVC-tracked directory" in changes["models/v2/"].reason
+    assert _changes(repo, base, head, ("models/*.onnx", "data/**/*.onnx")) == {}
+
+
+def test_a_cache_entry_that_is_a_symlink_is_refused_unread(tmp_path):
+    made = make_dvc_repo(tmp_path)
+    entry = cache_file(made.path, md5(BASE))
+    secret = tmp_path / "secret"
+    secret.write_bytes(BASE)  # even the right bytes: the cache must hold files, not links
+    entry.unlink()
+    entry.symlink_to(secret)
+    with pytest.raises(DvcError, match=r"DVC cache entry .dvc/cache/files/md5/.* not a regular"):
+        dvc.read_tracked(GitPath(made.base_sha, "models/digits.onnx"), made.path)
+
+
+def test_a_cache_folder_that_is_a_symlink_is_refused_unread(tmp_path):
+    made = make_dvc_repo(tmp_path)
+    folder = cache_file(made.path, md5(BASE)).parent
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(folder, elsewhere)
+    folder.symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(DvcError, match="not a regular file"):
+        dvc.read_tracked(GitPath(made.base_sha, "models/digits.onnx"), made.path)
+
+
+def test_a_cache_file_over_the_model_size_limit_is_refused_before_reading(
+    tmp_path, monkeypatch, capsys
+):
+    made = make_dvc_repo(tmp_path)
+    with pytest.raises(DvcError, match=r"is 0.0 MB, over the 0 MB limit; raise limits.model_"):
+        dvc.read_tracked(GitPath(made.base_sha, "models/digits.onnx"), made.path, len(BASE) - 1)
+    assert dvc.read_tracked(GitPath(made.base_sha, "models/digits.onnx"), made.path, len(BASE))
+    config = made.path / "mlgate.yml"
+    config.write_text(config.read_text() + "limits:\n  model_size_mb: 0.0001\n")
+    git(made.path, "commit", "-q", "-am", "tiny limit")
+    monkeypatch.chdir(made.path)
+    assert main(["check", "--base", "main", "--budget-seconds", "1", "--no-memory"]) == 2
+    err = capsys.readouterr().err
+    assert "the DVC cache entry .dvc/cache/files/md5/" in err
+    assert "raise limits.model_size_mb" in err
+    assert err.count("\n") == 1, err
+
+
+def test_external_data_of_a_model_added_with_dvc_add_file_elsewhere_is_found(tmp_path):
+    repo = _repo(tmp_path)
+    graph, data = _external_model(tmp_path / "export", "weights.bin")
+    dvc_add(repo, "models/net.onnx", graph)
+    (repo / "meta").mkdir()
+    (repo / "models" / "net.onnx.dvc").rename(repo / "meta" / "net.dvc")
+    text = (repo / "meta" / "net.dvc").read_text()
+    (repo / "meta" / "net.dvc").write_text(
+        text.replace("path: net.onnx", "path: ../models/net.onnx")
+    )
+    (repo / "models" / "weights.bin").write_bytes(data)
+    base = _commit(repo)
+    (repo / "models" / "weights.bin").write_bytes(data[::-1])
+    head = _commit(repo)
+    changes = _changes(repo, base, head)
+    assert list(changes) == ["models/net.onnx"]
+    assert changes["models/net.onnx"].gated

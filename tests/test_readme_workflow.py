@@ -83,5 +83,17 @@ def test_the_triggers_cover_models_in_git_lfs_and_dvc():
         "dvc.lock",
         "pipelines/export/dvc.lock",
         "mlgate.yml",
+        "mlgate-waivers.yml",
     ):
         assert any(glob_matches(p, changed) for p in paths), changed
+
+
+def test_dvc_pulls_with_the_bases_remote_not_the_pull_requests():
+    """`dvc pull` uses the checkout's .dvc/config while the credentials are in env: the step
+    first replaces it (and any committed config.local) with the base commit's."""
+    steps = _workflow()["jobs"]["gate"]["steps"]
+    pull = next(step for step in steps if "dvc pull" in step.get("run", ""))
+    lines = [line.strip() for line in pull["run"].splitlines()]
+    base_config = lines.index('git show "$BASE_SHA:.dvc/config" > .dvc/config')
+    assert lines.index("rm -f .dvc/config.local") < base_config < lines.index("dvc pull")
+    assert "endpointurl" in README.split("## What the demo does")[0]  # the warning is there

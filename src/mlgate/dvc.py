@@ -6,8 +6,11 @@ files are small YAML documents, and `dvc pull` (run before mlgate) fills the cac
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +25,12 @@ DIRECTORY_REASON = (
     "a DVC-tracked directory: the models inside are not gated (mlgate reads DVC outputs that "
     "are single files; give each model its own `.dvc` file with `dvc add <model>.onnx`)"
 )
+UNHASHED_REASON = (
+    "tracked by DVC without an md5 (an etag or checksum: `dvc import-url` or a cloud-versioned "
+    "remote): mlgate reads DVC outputs from the cache by md5, so this change is not gated; "
+    "track the model with `dvc add` to gate it"
+)
+DEFAULT_MAX_BYTES = 2048 * 1024 * 1024  # limits.model_size_mb's default
 _MD5 = re.compile(r"[0-9a-f]{32}(\.dir)?")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -31,18 +40,24 @@ class DvcOut:
     """One output DVC tracks: a file (or directory) of the repository and its md5."""
 
     path: str  # repository-relative, normalised
-    md5: str  # 32 hex digits; a directory's ends with `.dir`
+    md5: str  # 32 hex digits; a directory's ends with `.dir`; "" when DVC records none
     meta: str  # where it is declared, e.g. `models/net.onnx.dvc` or `dvc.lock (stage train)`
+    other_hash: str = ""  # without an md5: the entry's etag/checksum/…, to see it change
 
     @property
     def is_directory(self) -> bool:
         return self.md5.endswith(".dir")
+
+    @property
+    def identity(self) -> str:
+        return self.md5 or self.other_hash
 
 
 @dataclass(frozen=True)
 class TrackedChanges:
     files: list[git.FileChange]  # git's changes plus DVC outputs that changed, in git's terms
     directories: list[str]  # DVC-tracked directories that changed (their models: not gated)
+    unhashed: list[str]  # outputs without an md5 that changed (not gated: UNHASHED_REASON)
 
 
 def is_meta_file(path: str) -> bool:
@@ -62,15 +77,17 @@ def tracked_changes(
             before.update(_outs_by_path(base, change.old_path or change.path, repo))
         if change.status != "D" and is_meta_file(change.path):
             after.update(_outs_by_path(head, change.path, repo))
-    differ = sorted(p for p in before.keys() | after.keys() if _md5(before, p) != _md5(after, p))
+    differ = sorted(p for p in before.keys() | after.keys() if _hash(before, p) != _hash(after, p))
     directories = [p for p in differ if (after.get(p) or before[p]).is_directory]
-    files = [p for p in differ if p not in directories]
-    return TrackedChanges(_merge(changes, _as_changes(files, before, after)), directories)
+    unhashed = [p for p in differ if not (after.get(p) or before[p]).md5]
+    files = [p for p in differ if p not in directories and p not in unhashed]
+    merged = _merge(changes, _as_changes(files, before, after))
+    return TrackedChanges(merged, directories, unhashed)
 
 
-def _md5(outs: dict[str, DvcOut], path: str) -> str | None:
+def _hash(outs: dict[str, DvcOut], path: str) -> str | None:
     out = outs.get(path)
-    return None if out is None else out.md5
+    return None if out is None else out.identity
 
 
 def _as_changes(
@@ -114,17 +131,22 @@ def tracked_files(rev: str, metas: list[str], repo: Path) -> list[str]:
 
 
 def tracked_out(ref: git.GitPath, repo: Path) -> DvcOut | None:
-    """The DVC output that is `ref.path` at `ref.rev`: from `<path>.dvc`, else a `dvc.lock`
-    in its folder or one above; None when DVC does not track it there."""
+    """The DVC output that is `ref.path` at `ref.rev`: from `<path>.dvc` or a `dvc.lock` in
+    its folder or one above, else any DVC file at `ref.rev` (`dvc add --file`, a renamed
+    `.dvc`: the same files `tracked_changes` reads); None when DVC does not track it there."""
     path = git.repo_path(ref.path)
-    metas = [path + ".dvc"] + [posixpath.join(folder, LOCK_NAME) for folder in _folders(path)]
-    for meta in metas:
+    usual = [path + ".dvc"] + [posixpath.join(folder, LOCK_NAME) for folder in _folders(path)]
+    for meta in usual:
         out = _outs_by_path(ref.rev, meta, repo).get(path)
         if out is not None:
             return out
+    others = [m for m in git.list_files(ref.rev, repo) if is_meta_file(m) and m not in usual]
+    outs = [out for meta in others for out in _outs_by_path(ref.rev, meta, repo).values()]
+    for out in outs:
+        if out.path == path:
+            return out
     for folder in _folders(path)[:-1]:  # a tracked folder holding it: say so, not "missing"
-        out = _outs_by_path(ref.rev, folder + ".dvc", repo).get(folder)
-        if out is not None and out.is_directory:
+        if any(out.path == folder and out.is_directory for out in outs):
             raise DvcError(f"{path} at {_short(ref.rev)} is inside {DIRECTORY_REASON}")
     return None
 
@@ -138,7 +160,7 @@ def _folders(path: str) -> list[str]:
     return folders
 
 
-def read_tracked(ref: git.GitPath, repo: Path) -> bytes | None:
+def read_tracked(ref: git.GitPath, repo: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes | None:
     """The bytes of a DVC-tracked file at `ref.rev`, from the DVC cache and checked against
     the md5 that commit records; None when DVC does not track it there."""
     out = tracked_out(ref, repo)
@@ -146,23 +168,52 @@ def read_tracked(ref: git.GitPath, repo: Path) -> bytes | None:
         return None
     if out.is_directory:
         raise DvcError(f"{out.path} at {_short(ref.rev)} is {DIRECTORY_REASON}")
-    return _from_cache(out, ref.rev, repo)
+    if not out.md5:
+        raise DvcError(f"{out.path} at {_short(ref.rev)} is {UNHASHED_REASON} ({out.meta})")
+    return _from_cache(out, ref.rev, repo, max_bytes)
 
 
-def read_blob(ref: git.GitPath, repo: Path | None) -> bytes:
-    """A file at a revision, from git objects or, when DVC tracks it there, the DVC cache."""
+def read_blob(ref: git.GitPath, repo: Path | None, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """A file at a revision, from git objects or, when DVC tracks it there, the DVC cache
+    (a cache file over `max_bytes` is refused before it is read)."""
     data = git.read_at(ref, repo)
     if data is None:
-        data = read_tracked(ref, repo or Path())
+        data = read_tracked(ref, repo or Path(), max_bytes)
     return data if data is not None else git.read_blob(ref, repo)  # which says it is missing
 
 
-def _from_cache(out: DvcOut, rev: str, repo: Path) -> bytes:
-    root = Path(git.toplevel(repo)) / ".dvc" / "cache"
+def _cache_size(top: Path, name: Path, out: DvcOut, rev: str, max_bytes: int) -> int | None:
+    """The size of a regular cache file (None when absent); a symlink (the file or a folder
+    on its way), or a file over `max_bytes`, is refused before anything is read."""
+    try:
+        info = name.lstat()
+    except OSError:
+        return None
+    shown = name.relative_to(top).as_posix()
+    where = f"{out.path} at {_short(rev)}: the DVC cache entry {shown}"
+    try:
+        linked = name.resolve() != top.resolve() / shown
+    except (OSError, RuntimeError):  # a symlink loop
+        linked = True
+    if linked or stat.S_ISLNK(info.st_mode) or not stat.S_ISREG(info.st_mode):
+        raise DvcError(f"{where} is not a regular file (a symlink?): delete it and run `dvc pull`")
+    if info.st_size > max_bytes:
+        raise DvcError(
+            f"{where} is {info.st_size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB "
+            "limit; raise limits.model_size_mb in mlgate.yml if this is intended"
+        )
+    return info.st_size
+
+
+def _from_cache(out: DvcOut, rev: str, repo: Path, max_bytes: int) -> bytes:
+    top = Path(git.toplevel(repo))
+    root = top / ".dvc" / "cache"
     names = (root / "files" / "md5" / out.md5[:2] / out.md5[2:], root / out.md5[:2] / out.md5[2:])
     for name in names:  # DVC 3's layout, then DVC 2's
-        if name.is_file():
-            data = name.read_bytes()
+        size = _cache_size(top, name, out, rev, max_bytes)
+        if size is not None:
+            with open(name, "rb", opener=_no_follow) as handle:
+                data = handle.read(size + 1)  # a file that grew since is caught by the md5
             if hashlib.md5(data, usedforsecurity=False).hexdigest() == out.md5:
                 return data
             raise DvcError(
@@ -174,6 +225,10 @@ def _from_cache(out: DvcOut, rev: str, repo: Path) -> bytes:
         "in the DVC cache (.dvc/cache): run `dvc pull` before mlgate, for the base commit too "
         "(see the README's DVC workflow)"
     )
+
+
+def _no_follow(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
 
 
 def _short(rev: str) -> str:
@@ -196,7 +251,8 @@ def _outs_by_path(rev: str, meta: str, repo: Path) -> dict[str, DvcOut]:
 def parse_outs(meta: str, text: bytes, where: str) -> list[DvcOut]:
     """The outputs declared in a `.dvc` file (`outs:`) or a `dvc.lock` (`stages: {name:
     {outs: …}}`); paths relative to the file's folder. Outputs outside the repository (URLs)
-    and without an md5 (`cache: false`, imports by etag) are left out: git or nobody has them."""
+    are left out; those without an md5 (etag, checksum) keep their hash entries in
+    `other_hash` so a change to them is seen (and listed as not gated)."""
     try:
         document = safe_yaml(text.decode("utf-8"), where)  # deep [[[ refused before parsing
     except (ConfigError, UnicodeDecodeError) as exc:
@@ -229,7 +285,12 @@ def _outs(entries: object, folder: str, where: str, meta: str) -> Iterable[DvcOu
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             raise DvcError(f"{where}: an entry of `outs` has no `path`")
         path, md5 = entry["path"], entry.get("md5")
-        if md5 is None or _URL.match(path):
+        if _URL.match(path):
+            continue
+        if md5 is None:
+            rest = {k: v for k, v in entry.items() if k != "path"}
+            other = json.dumps(rest, sort_keys=True, default=str)
+            yield DvcOut(_inside(folder, path, where), "", meta, other or "{}")
             continue
         if not isinstance(md5, str) or not _MD5.fullmatch(md5):
             raise DvcError(f"{where}: md5 {str(md5)[:80]!r} of {path[:200]!r} is not an md5")

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlgate.config import glob_matches, parse_config
+from mlgate.config import glob_matches, glob_may_match_under, parse_config
 from mlgate.errors import ConfigError
 
 
@@ -54,3 +54,19 @@ def test_glob_matches_as_the_regex_did(pattern, path):
 def test_globs_past_the_complexity_limit_are_one_config_error(pattern):
     with pytest.raises(ConfigError, match="is too complex"):
         parse_config(f"models: [{{path: '{pattern}'}}]\n", "mlgate.yml")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "folder", "may"),
+    [
+        ("models/*/resnet*.onnx", "models/v2", True),
+        ("models/*/resnet*.onnx", "data", False),
+        ("models/*.onnx", "models", True),
+        ("models/*.onnx", "models/sub", False),  # `*` stops at a slash
+        ("models/net.onnx", "models/net.onnx", False),  # the pattern is used up: nothing below
+        ("**/*.onnx", "a/b/c", True),
+        ("data/**/*.onnx", "data/x/y", True),
+    ],
+)
+def test_whether_a_glob_may_match_inside_a_folder(pattern, folder, may):
+    assert glob_may_match_under(pattern, folder) is may

@@ -11,7 +11,13 @@ from __future__ import annotations
 from mlgate.config.base import MAX_DIM, ONE_DAY, ONE_PIB_MB
 from mlgate.config.document import Config, OnInconclusive, config_json_schema
 from mlgate.config.files import MAX_CONFIG_BYTES, MAX_YAML_DEPTH, safe_yaml
-from mlgate.config.globs import MAX_GLOB_LENGTH, MAX_GLOB_WILDCARDS, check_glob, glob_matches
+from mlgate.config.globs import (
+    MAX_GLOB_LENGTH,
+    MAX_GLOB_WILDCARDS,
+    check_glob,
+    glob_matches,
+    glob_may_match_under,
+)
 from mlgate.config.latency import LatencyConfig
 from mlgate.config.limits import EnergyConfig, LimitsConfig
 from mlgate.config.loading import DEFAULT_CONFIG_NAME, LoadedConfig, load_config, parse_config
@@ -59,6 +65,7 @@ __all__ = [
     "describe_validation_error",
     "describe_waiver_error",
     "glob_matches",
+    "glob_may_match_under",
     "load_config",
     "load_waivers",
     "parse_config",

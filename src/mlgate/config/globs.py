@@ -26,6 +26,17 @@ def glob_matches(pattern: str, path: str) -> bool:
     return 2 * len(tokens) in states
 
 
+def glob_may_match_under(pattern: str, folder: str) -> bool:
+    """Whether some path inside `folder` could match the glob (a prefix the pattern can still
+    continue from): `models/*/resnet*.onnx` may match inside `models/v2`, not inside `data`."""
+    check_glob(pattern)
+    tokens = _glob_tokens(pattern)
+    states = _closure({0}, tokens)
+    for char in folder.removeprefix("./").rstrip("/") + "/":
+        states = _closure(_step(states, tokens, char), tokens)
+    return any(state < 2 * len(tokens) for state in states)
+
+
 def check_glob(pattern: str) -> None:
     """Refuse globs long or wild enough to make matching slow (raises ConfigError)."""
     wildcards = len(

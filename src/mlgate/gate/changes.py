@@ -12,8 +12,8 @@ import onnx
 from google.protobuf.message import DecodeError
 
 from mlgate import dvc, git
-from mlgate.config import glob_matches
-from mlgate.errors import DvcError
+from mlgate.config import glob_matches, glob_may_match_under
+from mlgate.errors import DvcError, ModelError
 from mlgate.model.load import external_locations
 from mlgate.results.schema import ModelChange
 
@@ -40,10 +40,12 @@ def detect_changes(base: str, head: str, globs: tuple[str, ...], repo: Path) -> 
         elif not dvc.is_meta_file(change.path):  # perhaps a model's external data
             changed_data.add(change.path)
     changes += [_dvc_directory(path) for path in tracked.directories if _may_hold(path, globs)]
+    changes += [_dvc_unhashed(path) for path in tracked.unhashed if _matches(path, globs)]
+    changed_data.update(p for p in tracked.unhashed if not p.endswith(".onnx"))
     data_dirs = {posixpath.dirname(path) for path in changed_data}
     seen = {c.path for c in changes}
     listed = git.list_files(head, repo) if data_dirs else []
-    metas = [m for m in listed if dvc.is_meta_file(m) and _under(posixpath.dirname(m), data_dirs)]
+    metas = [m for m in listed if dvc.is_meta_file(m)]  # `dvc add --file` puts them anywhere
     for path in listed + dvc.tracked_files(head, metas, repo):
         if (
             path in seen
@@ -60,9 +62,14 @@ def _dvc_directory(path: str) -> ModelChange:
     return ModelChange(path + "/", "modified", gated=False, reason=dvc.DIRECTORY_REASON)
 
 
+def _dvc_unhashed(path: str) -> ModelChange:
+    return ModelChange(path, "modified", gated=False, reason=dvc.UNHASHED_REASON)
+
+
 def _may_hold(folder: str, globs: tuple[str, ...]) -> bool:
-    """Whether a model the globs match could be in `folder` (a DVC-tracked directory)."""
-    return any(glob_matches(g, f"{folder}/model.onnx") for g in globs)
+    """Whether a model the globs match could be in `folder` (a DVC-tracked directory), at
+    any depth: `models/*/resnet*.onnx` may match inside `models/v2`."""
+    return any(glob_may_match_under(g, folder) for g in globs)
 
 
 def _under(folder: str, dirs: set[str]) -> bool:
@@ -86,19 +93,13 @@ def _model_change(change: git.FileChange) -> ModelChange:
 
 
 def _uses_changed_data(rev: str, path: str, changed: set[str], repo: Path) -> bool:
-    """Whether the model at `rev:path` keeps tensors in one of the `changed` files."""
+    """Whether the model at `rev:path` keeps tensors in one of the `changed` files. When that
+    cannot be told (a DVC model not pulled here, as in the plan job; a model that does not
+    parse), it may: the model is gated, and gating reads it or says why it cannot."""
     folder = posixpath.dirname(path)
     try:
         proto = onnx.load_model_from_string(dvc.read_blob(git.GitPath(rev, path), repo))
-    except (DecodeError, ValueError, RuntimeError):
-        return False  # unreadable here: a model change, if any, is reported when it is gated
-    except DvcError:  # a DVC model not pulled here (the plan job): judge by the data's names
-        stem = posixpath.basename(path).removesuffix(".onnx")
-        return any(
-            posixpath.dirname(c) == folder and posixpath.basename(c).startswith(stem)
-            for c in changed
-        )
-    return any(
-        posixpath.normpath(posixpath.join(folder, location)) in changed
-        for location, _, _ in external_locations(proto)
-    )
+        locations = [location for location, _, _ in external_locations(proto)]
+    except (DecodeError, ValueError, RuntimeError, DvcError, ModelError):
+        return True
+    return any(posixpath.normpath(posixpath.join(folder, loc)) in changed for loc in locations)

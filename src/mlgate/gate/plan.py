@@ -146,14 +146,15 @@ def make_plan(
     loaded = loaded_config(request)
     config = loaded.config
     files = GateFiles(loaded.data_root, loaded.rev)
-    head_source = source.resolve(request.head, workdir / "head", request.git_dir)
+    max_bytes = int(config.limits.model_size_mb * 2**20)
+    head_source = source.resolve(request.head, workdir / "head", request.git_dir, max_bytes)
     model_config = config.model_for(head_source.repo_path)
     targets = selected_targets(config, request.targets)
     data = eval_data_for(request.data, model_config, config, loaded.data_root, files, workdir)
     thresholds = thresholds_for(config, model_config, request.thresholds, data)
     with progress.step("loading, validating and profiling models"):
         limits = runtime_limits()
-        base_source = source.resolve(request.base, workdir / "base", request.git_dir)
+        base_source = source.resolve(request.base, workdir / "base", request.git_dir, max_bytes)
         memory_mb = effective_memory_mb(config.limits.memory_mb, warn=False)
         base = load_checked(base_source, config, limits)
         partial.base, base_params = model_info(base, model_config, data, memory_mb)

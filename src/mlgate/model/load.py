@@ -72,14 +72,26 @@ def external_locations(proto: onnx.ModelProto) -> list[tuple[str, int, int | Non
             continue
         info = {entry.key: entry.value for entry in tensor.external_data}
         length = info.get("length")
+        offset = _integer(info.get("offset") or "0", "offset", tensor.name)
         found.append(
             (
                 info.get("location", ""),
-                int(info.get("offset", 0) or 0),
-                int(length) if length else None,
+                offset,
+                _integer(length, "length", tensor.name) if length else None,
             )
         )
     return found
+
+
+def _integer(text: str, key: str, tensor: str) -> int:
+    """An external data `offset` or `length`; anything else is a broken model (ModelError)."""
+    try:
+        return int(text)
+    except ValueError:
+        raise ModelError(
+            f"external data of tensor {tensor[:80]!r} has {key} {text[:40]!r}, not an integer: "
+            "the model is corrupt; re-export it"
+        ) from None
 
 
 def safe_external_path(folder: Path, location: str, display: str) -> Path:

@@ -24,9 +24,15 @@ class ModelSource:
     repo_path: str  # the path config globs are matched against
 
 
-def resolve(ref: ModelRef, workdir: Path, git_dir: Path | None = None) -> ModelSource:
+def resolve(
+    ref: ModelRef,
+    workdir: Path,
+    git_dir: Path | None = None,
+    max_bytes: int = dvc.DEFAULT_MAX_BYTES,
+) -> ModelSource:
     """Where `ref` lives on disk; git references (read in `git_dir`, default the current
-    directory) are written under `workdir`. A string is parsed as the command line's
+    directory) are written under `workdir` (a DVC cache file over `max_bytes` is refused
+    unread). A string is parsed as the command line's
     `REV:path` (REV names a commit) or a path (`./name:with:colon` is always a path)."""
     if isinstance(ref, str):
         parsed = git.parse_model_ref(ref, git_dir)
@@ -38,12 +44,14 @@ def resolve(ref: ModelRef, workdir: Path, git_dir: Path | None = None) -> ModelS
     folder = workdir / "git"
     folder.mkdir(parents=True, exist_ok=True)
     local = folder / (posixpath.basename(ref.path) or "model.onnx")
-    local.write_bytes(dvc.read_blob(ref, git_dir))  # git, or the DVC cache
-    _materialise_external_data(local, ref, git_dir)
+    local.write_bytes(dvc.read_blob(ref, git_dir, max_bytes))  # git, or the DVC cache
+    _materialise_external_data(local, ref, git_dir, max_bytes)
     return ModelSource(local, str(ref), ref.path)
 
 
-def _materialise_external_data(local: Path, ref: git.GitPath, git_dir: Path | None) -> None:
+def _materialise_external_data(
+    local: Path, ref: git.GitPath, git_dir: Path | None, max_bytes: int
+) -> None:
     """Each external data file the model names, from the model's commit (the path checked
     to stay inside the model's folder before anything is read)."""
     try:
@@ -56,4 +64,5 @@ def _materialise_external_data(local: Path, ref: git.GitPath, git_dir: Path | No
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
             in_repo = posixpath.join(folder, target.relative_to(local.parent.resolve()).as_posix())
-            target.write_bytes(dvc.read_blob(git.GitPath(ref.rev, in_repo), git_dir))
+            data = dvc.read_blob(git.GitPath(ref.rev, in_repo), git_dir, max_bytes)
+            target.write_bytes(data)
