@@ -1,5 +1,4 @@
 import json
-from pathlib import Path
 
 import pytest
 
@@ -7,8 +6,6 @@ from mlgate.errors import DataError
 from mlgate.results import store
 from mlgate.results.schema import SCHEMA_VERSION
 from tests.render.sample import sample_results
-
-SCHEMAS = Path(__file__).resolve().parents[2] / "src" / "mlgate" / "schemas"
 
 
 def test_round_trip(tmp_path):
