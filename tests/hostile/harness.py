@@ -139,9 +139,16 @@ def _fresh(fresh: Fresh, tmp: Path) -> Outcome:
 
 
 def snapshot(tmp: Path) -> dict[str, frozenset[str]]:
-    """What a case must not change: the folders beside its own, the repository's top level."""
+    """What a case must not change: the folders beside its own, the repository's top level.
+    Coverage's per-process data files (`make test` measures child processes too) are the
+    test run's own, not something the case wrote."""
     folders = (tmp.parent, ROOT)
-    return {str(folder): frozenset(p.name for p in folder.iterdir()) for folder in folders}
+    return {
+        str(folder): frozenset(
+            p.name for p in folder.iterdir() if not p.name.startswith(".coverage")
+        )
+        for folder in folders
+    }
 
 
 def check(case: Case, outcome: Outcome) -> None:
