@@ -4,13 +4,10 @@ names never start a workflow command. The clock is the one fake (a true edge).""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from mlgate.cli import build_parser
 from mlgate.progress import LogProgress, NoProgress, Tracker, log_line
-from mlgate.terminal import make_progress
 
 
 class Clock:
@@ -108,28 +105,6 @@ def test_notes_only_when_verbose():
     with progress.step("cpu"):
         progress.note("no eval data: synthetic inputs")
     assert "  note: no eval data: synthetic inputs" in lines
-
-
-def _args(*argv: str) -> argparse.Namespace:
-    return build_parser().parse_args(["compare", "a.onnx", "b.onnx", *argv])
-
-
-def test_quiet_prints_no_progress_and_verbose_prints_notes():
-    assert isinstance(make_progress(_args("--quiet"), {}), NoProgress)
-    logged = make_progress(_args("--verbose"), {"GITHUB_ACTIONS": "true"})
-    assert isinstance(logged, LogProgress)  # stderr is not a terminal under pytest
-    assert (logged.verbose, logged.github) == (True, True)
-    plain = make_progress(_args(), {})
-    assert isinstance(plain, LogProgress)
-    assert (plain.verbose, plain.github) == (False, False)
-
-
-def test_the_environment_sets_the_default_level_and_the_flags_win():
-    assert isinstance(make_progress(_args(), {"MLGATE_LOG_LEVEL": "quiet"}), NoProgress)
-    loud = make_progress(_args("--verbose"), {"MLGATE_LOG_LEVEL": "quiet"})
-    assert isinstance(loud, LogProgress)
-    assert loud.verbose
-    assert make_progress(_args(), {"MLGATE_LOG_LEVEL": "verbose"}).verbose  # type: ignore[attr-defined]
 
 
 def test_check_logs_each_phase_on_stderr_when_not_a_terminal(tmp_path, monkeypatch, capsys):
