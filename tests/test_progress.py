@@ -108,7 +108,7 @@ def test_notes_only_when_verbose():
 
 
 def test_check_logs_each_phase_on_stderr_when_not_a_terminal(tmp_path, monkeypatch, capsys):
-    from tests.commands.test_matrix import make_repo
+    from tests.commands.matrix_repo import make_repo
 
     monkeypatch.chdir(make_repo(tmp_path, allow_missing=True))
     monkeypatch.setenv("MLGATE_LOG_LEVEL", "normal")

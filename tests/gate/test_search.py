@@ -25,7 +25,7 @@ from mlgate.model.load import load_model
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import LogProgress
 from mlgate.results import search_cache
-from tests.commands.test_matrix import make_repo
+from tests.commands.matrix_repo import make_repo
 from tests.github.actions_runtime import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
