@@ -38,7 +38,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "deploy.py",
         "gate/budget.py",
         "gate/calibrate.py",
-        "gate/changes.py",
         "gate/check_request.py",
         "gate/demo.py",
         "gate/export.py",
