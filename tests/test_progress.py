@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from mlgate.cli import build_parser
-from mlgate.progress import LogProgress, NoProgress, Tracker, log_line
+from mlgate.progress import LogProgress, Tracker, log_line
 
 
 class Clock:
@@ -142,17 +142,3 @@ def test_measuring_commands_take_quiet_verbose_and_search_budget(command):
 def test_optimize_takes_quiet_and_search_budget():
     args = build_parser().parse_args(["optimize", "m.onnx", "--quiet", "--search-budget", "30"])
     assert (args.quiet, args.budget_seconds) == (True, 30.0)
-
-
-def test_the_action_logs_by_its_log_level_input():
-    from mlgate.action import _progress, read_inputs
-
-    env = {"GITHUB_ACTIONS": "true"}
-    assert isinstance(_progress(read_inputs({"INPUT_LOG_LEVEL": "quiet"}), env), NoProgress)
-    verbose = _progress(read_inputs({"INPUT_LOG_LEVEL": "verbose"}), env)
-    assert isinstance(verbose, LogProgress)
-    # no ::group:: in the Action: it runs inside ::stop-commands::, where groups are inert
-    assert (verbose.verbose, verbose.github) == (True, False)
-    normal = _progress(read_inputs({}), env)
-    assert isinstance(normal, LogProgress)
-    assert normal.verbose is False

@@ -8,19 +8,20 @@ from pydantic import ValidationError
 from mlgate.config.optimize import OptimizeConfig
 
 
-def test_the_search_gets_what_is_left_of_the_bill():
-    optimize = OptimizeConfig(bill_seconds=180, min_budget_seconds=20)
-    assert optimize.search_seconds() == 180
-    assert optimize.search_seconds(spent=100) == 80
+def test_by_default_the_search_takes_what_is_left_of_the_bill():
+    config = OptimizeConfig()
+    assert config.bill_seconds == 180
+    assert config.search_seconds(25.0) == 155.0
+    assert config.search_seconds(0.0) == 180.0
 
 
-def test_the_search_keeps_its_floor_when_measuring_took_the_bill():
-    assert OptimizeConfig(bill_seconds=180, min_budget_seconds=20).search_seconds(500) == 20
+def test_a_slow_model_still_gets_the_floor():
+    assert OptimizeConfig().search_seconds(170.0) == 20.0
+    assert OptimizeConfig(min_budget_seconds=5).search_seconds(179.0) == 5.0
 
 
-def test_a_configured_budget_wins_over_the_bill_even_zero():
-    assert OptimizeConfig(budget_seconds=7).search_seconds(spent=1000) == 7
-    assert OptimizeConfig(budget_seconds=0).search_seconds() == 0
+def test_an_explicit_budget_is_kept_whatever_measuring_took():
+    assert OptimizeConfig(budget_seconds=60).search_seconds(170.0) == 60.0
 
 
 @pytest.mark.parametrize(
