@@ -43,7 +43,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "gate/github_report.py",
         "gate/matrix.py",
         "gate/measure.py",
-        "gate/merge.py",
         "gate/models.py",
         "gate/optimize.py",
         "gate/profile.py",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mlgate.cli import main
 from tests.commands.one_line import one_line_error
-from tests.gate.test_history import main_repo, write_main_run
+from tests.gate.runs import main_repo, write_main_run
 from tests.github.actions_runtime import git
 
 
