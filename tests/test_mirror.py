@@ -39,7 +39,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "gate/check_request.py",
         "gate/demo.py",
         "gate/export.py",
-        "gate/files.py",
         "gate/github_report.py",
         "gate/matrix.py",
         "gate/measure.py",
