@@ -38,7 +38,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "gate/calibrate.py",
         "gate/check_request.py",
         "gate/demo.py",
-        "gate/export.py",
         "gate/github_report.py",
         "gate/measure.py",
         "gate/models.py",
