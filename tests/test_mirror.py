@@ -42,7 +42,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "gate/measure.py",
         "gate/models.py",
         "gate/optimize.py",
-        "gate/profile.py",
         "gate/request.py",
         "model/profile.py",
         "model/shapes.py",
