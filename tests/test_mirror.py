@@ -40,7 +40,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "gate/demo.py",
         "gate/github_report.py",
         "gate/measure.py",
-        "gate/models.py",
         "gate/optimize.py",
         "gate/request.py",
         "model/profile.py",
