@@ -36,7 +36,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "compare/resources.py",
         "deploy.py",
         "gate/demo.py",
-        "gate/github_report.py",
         "gate/measure.py",
         "gate/optimize.py",
         "model/profile.py",

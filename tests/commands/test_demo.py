@@ -1,4 +1,4 @@
-"""`mlgate demo`: its flags; the run itself is tested in tests/gate/test_demo.py."""
+"""`mlgate demo`: its flags (the full demo run is tested through gate/test_release.py)."""
 
 from __future__ import annotations
 
