@@ -26,7 +26,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
         "bench/runtimes/onnxruntime.py",
         "bench/runtimes/openvino.py",
         "bench/runtimes/registry.py",
-        "commands/merge_action.py",
         "compare/compare.py",
         "compare/latency.py",
         "compare/latency_stop.py",
