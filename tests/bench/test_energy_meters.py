@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from mlgate.bench.energy import EnergySettings, measure_energy
 from mlgate.bench.energy_meters import (
     CpuTimeEstimate,
     MeterUnavailable,
@@ -157,51 +155,6 @@ def test_cpu_time_estimate_is_cpu_seconds_times_watts():
     meter = CpuTimeEstimate(8.0, cpu_clock=lambda: next(ticks))
     assert meter.detail == "CPU time × 8 W/core"
     assert meter.joules(meter.read(), meter.read()) == pytest.approx(20.0)
-
-
-class CountingMeter:
-    """A meter whose counter advances by what the runners spend: base 2 J, head 3 J a run."""
-
-    method = "rapl"
-    detail = "fixture"
-
-    def __init__(self) -> None:
-        self.total = 0.0
-
-    def read(self) -> tuple[float, ...]:
-        return (self.total,)
-
-    def joules(self, start, end) -> float:
-        return end[0] - start[0]
-
-
-def test_windows_alternate_abba_and_yield_joules_per_inference():
-    meter, order = CountingMeter(), []
-    now = [0.0]
-
-    def clock() -> float:
-        now[0] += 0.01
-        return now[0]
-
-    def runner(name: str, joules: float):
-        def run() -> None:
-            meter.total += joules
-            order.append(name)
-
-        return run
-
-    samples = measure_energy(
-        lambda _segment: (runner("base", 2.0), runner("head", 3.0)),
-        meter,
-        EnergySettings(window_seconds=0.05, windows=4, warmup_seconds=0.0),
-        clock,
-    )
-    np.testing.assert_allclose(samples.base, [2.0] * 4)
-    np.testing.assert_allclose(samples.head, [3.0] * 4)
-    # Windows run base, head | head, base | base, head | head, base: adjacent windows of the
-    # same model merge into one run of calls.
-    runs = [name for i, name in enumerate(order) if i == 0 or order[i - 1] != name]
-    assert runs == ["base", "head", "base", "head", "base"]
 
 
 def test_real_nvml_either_reads_energy_or_says_why():

@@ -1,5 +1,6 @@
 """pytest-benchmark results as gated metrics: real JSON written by running a small benchmark
-suite with pytest-benchmark at test time, base and head, and the gate on a real slowdown."""
+suite with pytest-benchmark at test time, base and head, and the gate on a real slowdown
+(parsing and judging hand-written files: tests/compare/test_pytest_benchmark.py)."""
 
 from __future__ import annotations
 
@@ -97,50 +98,3 @@ def test_the_same_real_results_on_both_sides_pass(benchmark_files):
     result = compare_benchmarks(base, base, parse_threshold("+10%"))
     assert [m.verdict for m in result.metrics] == ["pass", "pass"]
     assert result.verdict == "pass"
-
-
-def _file(machine: dict, mean: float, data: list[float] | None = None) -> dict:
-    stats = {"mean": mean, "stddev": mean * 0.01, "median": mean, "rounds": 50}
-    if data is not None:
-        stats["data"] = data
-    return {"machine_info": machine, "benchmarks": [{"fullname": "t::x", "stats": stats}]}
-
-
-MACHINE = {"cpu": {"brand_raw": "AMD EPYC"}, "machine": "x86_64", "python_version": "3.11.7"}
-
-
-def test_machine_info_mismatch_is_reported_not_gated():
-    base = parse_benchmark_file(_file(MACHINE, 1e-3), "base.json")
-    other = {**MACHINE, "cpu": {"brand_raw": "Apple M3"}}
-    head = parse_benchmark_file(_file(other, 2e-3), "head.json")
-    result = compare_benchmarks(base, head, parse_threshold("+10%"))
-    (metric,) = result.metrics
-    assert metric.verdict == "skipped"
-    assert "different machines" in "; ".join(metric.notes)
-    assert "cpu.brand_raw: AMD EPYC vs Apple M3" in result.notes[0]
-    assert result.verdict == "pass"
-
-
-def test_raw_timings_use_the_median_ratio_with_a_bootstrap_interval():
-    rng = [1e-3 * (1 + 0.01 * ((i * 7) % 5)) for i in range(60)]
-    base = parse_benchmark_file(_file(MACHINE, 1e-3, rng), "base.json")
-    head = parse_benchmark_file(_file(MACHINE, 1.3e-3, [v * 1.3 for v in rng]), "head.json")
-    (metric,) = compare_benchmarks(base, head, parse_threshold("+10%")).metrics
-    assert metric.change == pytest.approx(0.3, rel=1e-6)
-    assert metric.ci[0] <= 0.3 <= metric.ci[1]
-    assert metric.verdict == "fail"
-
-
-@pytest.mark.parametrize(
-    ("document", "message"),
-    [
-        ({}, "no `benchmarks` list"),
-        ({"benchmarks": [{"name": "x"}]}, "has no stats"),
-        ({"benchmarks": [{"name": "x", "stats": {"mean": "fast", "rounds": 5}}]}, "stats.mean"),
-    ],
-)
-def test_malformed_files_are_one_line_data_errors(document, message):
-    from mlgate.errors import DataError
-
-    with pytest.raises(DataError, match=message):
-        parse_benchmark_file(document, "b.json")

@@ -1,6 +1,6 @@
 """Rows that tell the truth: undecided is not a pass, a noise floor is named, estimated
-energy is not gated twice, accuracy from a zero base is not skipped silently, big changes
-read as factors, and a crashed third-party pass is one line."""
+energy is not gated twice, accuracy from a zero base is not skipped silently, and big changes
+read as factors (a crashed pass's one line and an accuracy interval in points: tests/render)."""
 
 import numpy as np
 import pytest
@@ -12,7 +12,6 @@ from mlgate.compare.rules import Observation, judge
 from mlgate.compare.stats import RatioEstimate
 from mlgate.compare.thresholds import parse_threshold
 from mlgate.render.format import signed_percent
-from mlgate.render.optimize_view import short_reason
 from mlgate.results.measurements import Measured, MeasuredEnergy, StaticCost
 from mlgate.results.verdicts import target_verdict
 
@@ -67,16 +66,6 @@ def test_changes_of_two_fold_or_more_read_as_factors(change, text):
     assert signed_percent(change) == text
 
 
-def test_a_crashed_third_party_pass_is_one_line_of_reason():
-    raw = "static-int8: KeyError: 'onnx::Conv_12'\nTraceback ... (onnx_quantizer.py:412)"
-    line = short_reason("failed", raw)
-    assert (
-        line == "static-int8 raised KeyError (onnx_quantizer.py:412): it cannot handle this model"
-    )
-    assert "\n" not in line
-    assert short_reason("skipped", "fp16: no float weights") == "fp16: no float weights"
-
-
 def test_an_energy_proxy_with_uncounted_ops_on_a_side_is_shown_not_gated():
     # a random forest (tree ops, uncounted) replaced by a logistic regression (counted
     # MatMul): both proxies are lower bounds by different amounts, so no ratio is gated
@@ -90,18 +79,6 @@ def test_an_energy_proxy_with_uncounted_ops_on_a_side_is_shown_not_gated():
     assert row.verdict == "skipped"
     assert "lower bound" in "; ".join(row.notes)
     assert result.verdict == "pass"
-
-
-def test_an_accuracy_interval_reads_in_points_not_percent():
-    from mlgate.render.view import change_text, failure_sentence
-    from mlgate.results.schema import MetricResult
-
-    accuracy = MetricResult(
-        "accuracy", "fraction", True, 0.976, 0.918, -0.059, -0.0574, "-0.5pp", "fail",
-        ci=(-0.066, -0.038), eval_metric="top1",
-    )  # fmt: skip
-    assert "95% CI −6.6 pt…−3.8 pt" in failure_sentence(accuracy)
-    assert change_text(accuracy) == "−5.74 pt (CI −6.6 pt…−3.8 pt)"
 
 
 def test_gated_fidelity_with_no_comparable_output_is_undecided_not_a_pass():

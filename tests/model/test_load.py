@@ -4,7 +4,7 @@ import pytest
 
 from mlgate.errors import ModelError
 from mlgate.model.load import RuntimeLimits, check_runtime_support, load_model, safe_external_path
-from mlgate.model.profile import index_bounds, profile_model
+from mlgate.model.profile import profile_model
 from tests import model_builders as mb
 
 LIMITS = RuntimeLimits("onnxruntime 9.9", max_ir_version=13, max_opsets={"": 26, "ai.onnx.ml": 5})
@@ -55,11 +55,6 @@ def test_external_paths_that_leave_the_folder(tmp_path, location):
 def test_external_path_inside_subfolder_is_fine(tmp_path):
     (tmp_path / "sub").mkdir()
     assert safe_external_path(tmp_path, "sub/w.bin", "m") == (tmp_path / "sub" / "w.bin").resolve()
-
-
-def test_index_bounds_follow_casts_to_the_embedding():
-    assert index_bounds(mb.transformer_block(vocab=50)) == {"input_ids": 50}
-    assert index_bounds(mb.cnn()) == {}
 
 
 def test_model_under_size_limit_loads(tmp_path: Path):

@@ -1,16 +1,14 @@
-"""Each pass is a pure transform with an honest `supports`; builds survive passes that raise,
-hang or silently do nothing."""
+"""Each pass is a pure transform with an honest `supports` (how builds survive passes that
+raise, hang or silently do nothing: test_build.py)."""
 
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path
 
-import numpy as np
 import onnx
 import pytest
 
-from mlgate.optimize.build import Recipe, build
 from mlgate.optimize.graph_passes import (
     ConstantsToInitializers,
     Float16,
@@ -23,21 +21,7 @@ from mlgate.optimize.pass_api import PassContext
 from mlgate.optimize.passes import REGISTRY
 from mlgate.optimize.quantization_passes import DynamicInt8, QuantPreprocess, StaticInt8
 from tests import model_builders as mb
-from tests.optimize.fault_passes import (
-    CopiesAsStatic,
-    Hangs,
-    LittersWorkingDirectory,
-    Raises,
-    Segfaults,
-)
-
-CPU = PassContext(("CPUExecutionProvider",))
-
-
-def calibration(n: int = 8) -> PassContext:
-    rng = np.random.default_rng(0)
-    feeds = [{"image": rng.standard_normal((1, 3, 16, 16)).astype(np.float32)} for _ in range(n)]
-    return PassContext(("CPUExecutionProvider",), feeds)
+from tests.optimize.pass_contexts import CPU, calibration
 
 
 def digest(path: Path) -> str:
@@ -73,57 +57,6 @@ def test_every_pass_writes_a_new_loadable_file_and_never_touches_its_input(tmp_p
 
 def test_registry_names_every_pass_kind():
     assert set(REGISTRY) >= {"onnxoptimizer", "ort-graph", "dynamic-int8", "static-int8", "fp16"}
-
-
-def test_a_raising_pass_is_recorded_with_its_error(tmp_path):
-    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    built = build(source, tmp_path / "out.onnx", Recipe("r", (Raises(),)), CPU, timeout=60)
-    assert built.status == "failed"
-    assert "RuntimeError: weights are not initializers" in built.reason
-    assert not (tmp_path / "out.onnx").exists()
-
-
-def test_a_hanging_pass_is_killed_at_its_time_limit(tmp_path):
-    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    built = build(source, tmp_path / "out.onnx", Recipe("r", (Hangs(),)), CPU, timeout=3)
-    assert built.status == "failed"
-    assert built.reason == "timed out after 3 s (killed)"
-    assert built.seconds < 30
-
-
-def test_a_pass_that_kills_its_process_is_recorded_as_a_crash(tmp_path):
-    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    built = build(source, tmp_path / "out.onnx", Recipe("r", (Segfaults(),)), CPU, timeout=60)
-    assert built.status == "failed"
-    assert built.reason == "the pass crashed (SIGSEGV)"
-
-
-def test_a_silent_no_op_is_reported_not_measured(tmp_path):
-    source = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    built = build(source, tmp_path / "out.onnx", Recipe("r", (CopiesAsStatic(),)), CPU, 60)
-    assert built.status == "skipped"
-    assert "unchanged (a silent no-op)" in built.reason
-
-
-def test_passes_cannot_litter_the_working_directory(tmp_path):
-    mb.save(mb.cnn(), tmp_path / "cnn.onnx")  # tests run in tmp_path: relative paths here
-    recipe = Recipe("r", (LittersWorkingDirectory(),))
-    built = build(Path("cnn.onnx"), Path("out.onnx"), recipe, CPU, 60)
-    assert built.status == "skipped"
-    assert "unchanged" in built.reason  # it read the model through the relative path
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".onnx") == ["cnn.onnx"]
-
-
-def test_a_pipeline_applies_its_passes_in_order(tmp_path):
-    old = mb.cnn()
-    old.opset_import[0].version = 11
-    source = mb.save(old, tmp_path / "old.onnx")
-    recipe = Recipe("upgrade+int8", (OpsetUpgrade(), QuantPreprocess(), StaticInt8()))
-    built = build(source, tmp_path / "out.onnx", recipe, calibration(), timeout=120)
-    assert built.status == "built", built.reason
-    ops = op_counts(onnx.load(str(tmp_path / "out.onnx")))
-    assert ops["QuantizeLinear"] > 0
-    assert opset(onnx.load(str(tmp_path / "out.onnx"))) >= 13
 
 
 def _relu_only() -> onnx.ModelProto:

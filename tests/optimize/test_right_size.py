@@ -1,13 +1,12 @@
 """Right-sizing: every thread count timed in turn in one process, cost per million calls, and
-the cheapest thread count that meets a latency objective. The rotation is checked on a fake
-clock (the edge faked); real sessions are checked for structure and facts that cannot flake."""
+the cheapest thread count that meets a latency objective. Real sessions are checked for
+structure and facts that cannot flake (the arms' rotation: tests/bench/test_arms.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from mlgate.bench.arms import measure_arms, rotation
 from mlgate.bench.session import Target
 from mlgate.optimize.recommend import ort_original
 from mlgate.optimize.right_size import (
@@ -21,42 +20,6 @@ from mlgate.optimize.right_size import (
 from mlgate.render.optimize_view import cheapest_target, right_sizing_lines
 from mlgate.results.schema import ThreadLatency
 from tests import model_builders as mb
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0
-
-    def __call__(self) -> int:
-        return self.now
-
-    def runner(self, nanoseconds: int, log: list[int], arm: int):  # type: ignore[no-untyped-def]
-        def run() -> None:
-            self.now += nanoseconds
-            log.append(arm)
-
-        return run
-
-
-def test_every_arm_runs_in_turn_with_a_rotating_order_and_fresh_runners_per_segment():
-    clock, log, opened = FakeClock(), [], []
-    costs = [3_000_000, 2_000_000, 1_000_000]  # 3, 2 and 1 ms per call
-
-    def make(segment: int):  # type: ignore[no-untyped-def]
-        opened.append(segment)
-        return [clock.runner(c, log, arm) for arm, c in enumerate(costs)]
-
-    samples = measure_arms(make, seconds=0.5, segment_seconds=0.1, min_segments=3, clock=clock)
-    assert opened == list(range(len(opened)))
-    assert len(opened) >= 3
-    for arm, cost in enumerate(costs):
-        assert np.all(samples.times[arm] == cost / 1e9)  # each call timed alone
-    assert len({t.size for t in samples.times}) == 1  # whole rounds only
-    assert samples.segment_count == len(opened)
-    # every arm goes first equally often over a full cycle of rounds
-    firsts = [rotation(3, r)[0] for r in range(6)]
-    assert sorted(firsts) == [0, 0, 1, 1, 2, 2]
-    assert rotation(3, 3) == rotation(3, 0)[::-1]
 
 
 def test_thread_counts_are_one_to_the_cores_capped():

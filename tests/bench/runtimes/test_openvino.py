@@ -1,6 +1,6 @@
-"""Runtimes behind one interface: real onnxruntime sessions and real OpenVINO compiled models
-of small ONNX models, availability reasons from the real code paths, and the interleaved
-A/B of an onnxruntime runner against an OpenVINO runner in one process."""
+"""The OpenVINO runtime: real compiled models of small ONNX models, availability reasons
+from the real code paths, its per-op profile, and the interleaved A/B of an onnxruntime
+runner against an OpenVINO runner in one process."""
 
 from __future__ import annotations
 
@@ -9,36 +9,26 @@ import pytest
 
 from mlgate.bench.accuracy import collect_outputs, fidelity
 from mlgate.bench.inputs import Batch
-from mlgate.bench.runtimes.base import LoadOptions, cpu_flags, native_cpu_precision
+from mlgate.bench.runtimes.base import LoadOptions, cpu_flags
 from mlgate.bench.runtimes.onnxruntime import OnnxRuntime
 from mlgate.bench.runtimes.openvino import OpenVino
-from mlgate.bench.runtimes.registry import REGISTRY, choose
-from mlgate.bench.session import Target
 from mlgate.errors import ModelError
 from mlgate.optimize.ab import RunCost, ab_runners
 from tests import model_builders as mb
+from tests.bench.runtimes.common import CPU, GPU, ONE_THREAD, image
 
 pytest.importorskip("openvino")
-
-CPU = Target("cpu", ("CPUExecutionProvider",), 1)
-GPU = Target("gpu", ("CUDAExecutionProvider", "CPUExecutionProvider"), 1)
-ONE_THREAD = LoadOptions(threads=1)
-
-
-def _image(batch: int = 2, side: int = 16) -> dict[str, np.ndarray]:
-    rng = np.random.default_rng(0)
-    return {"image": rng.standard_normal((batch, 3, side, side)).astype(np.float32)}
 
 
 def test_openvino_compiles_and_runs_an_onnx_cnn_like_onnxruntime(tmp_path):
     path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    feeds = _image()
+    feeds = image()
     ov_runner = OpenVino().load(path, ONE_THREAD, "cnn.onnx")
     ort_runner = OnnxRuntime().load(path, ONE_THREAD, "cnn.onnx")
     assert [i.name for i in ov_runner.inputs] == ["image"]
     assert ov_runner.inputs[0].type == "tensor(float)"
     assert ov_runner.output_names == ort_runner.output_names == ["logits"]
-    batches = [Batch(feeds, None), Batch(_image(batch=3, side=24), None)]  # dynamic shapes
+    batches = [Batch(feeds, None), Batch(image(batch=3, side=24), None)]  # dynamic shapes
     found = fidelity(
         collect_outputs(ort_runner, batches), collect_outputs(ov_runner, batches), None
     )
@@ -83,45 +73,6 @@ def test_openvino_refuses_a_model_it_cannot_compile_in_one_line(tmp_path):
     assert len(message) < 500
 
 
-def test_native_precision_follows_the_cpu_flags():
-    amx = frozenset({"avx2", "avx512f", "amx_bf16", "amx_tile"})
-    avx2 = frozenset({"avx", "avx2", "fma"})
-    assert native_cpu_precision("bf16", amx, []) is None
-    assert native_cpu_precision("fp32", avx2, []) is None
-    assert native_cpu_precision("int8", avx2, []) is None
-    reason = native_cpu_precision("bf16", avx2, ["FP32", "INT8"])
-    assert reason is not None
-    assert reason.startswith("bf16 not native on this CPU")
-    assert native_cpu_precision("fp16", amx, []) is not None  # AMX-BF16 is not AMX-FP16
-    assert native_cpu_precision("bf16", None, ["FP32", "BF16"]) is None  # no flags: ask
-    assert native_cpu_precision("bf16", None, ["FP32"]) is not None
-
-
-def test_cpu_flags_are_read_from_cpuinfo(tmp_path):
-    info = tmp_path / "cpuinfo"
-    info.write_text("processor\t: 0\nflags\t\t: fpu avx2 amx_bf16\n\nprocessor\t: 1\n")
-    assert cpu_flags(info) == frozenset({"fpu", "avx2", "amx_bf16"})
-    assert cpu_flags(tmp_path / "absent") is None
-
-
-def test_a_runtime_whose_package_is_missing_is_unavailable_with_its_reason():
-    registry = {"onnxruntime": OnnxRuntime(), "openvino": OpenVino(package="mlgate_no_openvino")}
-    chosen = choose(CPU, None, registry)
-    assert [r.name for r in chosen.runtimes] == ["onnxruntime"]
-    reason = chosen.unavailable["openvino"]
-    assert reason.startswith("the mlgate_no_openvino package is not installed")
-    assert "pip install 'ml-efficiency-gate[openvino]'" in reason
-
-
-def test_the_registry_names_both_runtimes_and_the_target_picks():
-    assert list(REGISTRY) == ["onnxruntime", "openvino"]
-    assert [r.name for r in choose(CPU).runtimes] == ["onnxruntime", "openvino"]
-    assert [r.name for r in choose(CPU, ["openvino"]).runtimes] == ["openvino"]
-    unknown = choose(CPU, ["tvm"])
-    assert unknown.runtimes == []
-    assert "no runtime named tvm" in unknown.unavailable["tvm"]
-
-
 def test_gpu_targets_need_the_device_or_say_it_is_absent():
     import openvino as ov
 
@@ -131,28 +82,12 @@ def test_gpu_targets_need_the_device_or_say_it_is_absent():
         assert reason is None
     else:
         assert reason == f"OpenVINO has no GPU device here (devices: {', '.join(devices)})"
-    import onnxruntime as ort
-
-    if "CUDAExecutionProvider" in ort.get_available_providers():
-        assert OnnxRuntime().available(GPU) is None
-    else:
-        ort_reason = OnnxRuntime().available(GPU)
-        assert ort_reason is not None
-        assert "lacks CUDAExecutionProvider" in ort_reason
-        pytest.skip("no GPU here: the GPU paths were checked for their reasons only")
-
-
-def test_onnxruntime_describes_the_session_it_opens():
-    settings = OnnxRuntime().describe(LoadOptions(threads=3))
-    assert settings.providers == ["CPUExecutionProvider"]
-    assert settings.session_options["intra_op_num_threads"] == 3
-    assert settings.session_options["graph_optimization_level"] == "ORT_ENABLE_ALL"
-    assert OnnxRuntime().precision_available(CPU, "bf16") is not None
+        pytest.skip("no GPU here: the GPU path was checked for its reason only")
 
 
 def test_an_onnxruntime_runner_and_an_openvino_runner_interleave_in_one_process(tmp_path):
     path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    feeds = _image()
+    feeds = image()
     cost = RunCost.measure(path, CPU, "cnn.onnx", feeds)
     opened: list[str] = []
 
@@ -173,10 +108,9 @@ def test_an_onnxruntime_runner_and_an_openvino_runner_interleave_in_one_process(
     assert opened[:4] == ["onnxruntime", "openvino", "openvino", "onnxruntime"]  # alternating
 
 
-@pytest.mark.parametrize("runtime", [OnnxRuntime(), OpenVino()], ids=lambda r: r.name)
-def test_each_runtime_profiles_where_the_time_goes_by_op_type(tmp_path, runtime):
+def test_openvino_profiles_where_the_time_goes_by_op_type(tmp_path):
     path = mb.save(mb.cnn(), tmp_path / "cnn.onnx")
-    times = runtime.profile(path, ONE_THREAD, _image(), runs=3)
+    times = OpenVino().profile(path, ONE_THREAD, image(), runs=3)
     assert any("conv" in op.lower() for op in times), times
     assert all(ms >= 0 for ms in times.values())
     assert sum(times.values()) > 0
