@@ -21,7 +21,6 @@ KNOWN_GAPS: frozenset[str] = frozenset(
     {
         "gate/demo.py",
         "gate/measure.py",
-        "gate/optimize.py",
     }
 )
 
