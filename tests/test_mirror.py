@@ -20,7 +20,6 @@ TESTS = ROOT / "tests"
 KNOWN_GAPS: frozenset[str] = frozenset(
     {
         "gate/demo.py",
-        "gate/measure.py",
     }
 )
 
