@@ -4,13 +4,10 @@ names never start a workflow command. The clock is the one fake (a true edge).""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from mlgate.cli import build_parser
-from mlgate.progress import LogProgress, NoProgress, Tracker, log_line
-from mlgate.terminal import make_progress
+from mlgate.progress import LogProgress, Tracker, log_line
 
 
 class Clock:
@@ -110,30 +107,8 @@ def test_notes_only_when_verbose():
     assert "  note: no eval data: synthetic inputs" in lines
 
 
-def _args(*argv: str) -> argparse.Namespace:
-    return build_parser().parse_args(["compare", "a.onnx", "b.onnx", *argv])
-
-
-def test_quiet_prints_no_progress_and_verbose_prints_notes():
-    assert isinstance(make_progress(_args("--quiet"), {}), NoProgress)
-    logged = make_progress(_args("--verbose"), {"GITHUB_ACTIONS": "true"})
-    assert isinstance(logged, LogProgress)  # stderr is not a terminal under pytest
-    assert (logged.verbose, logged.github) == (True, True)
-    plain = make_progress(_args(), {})
-    assert isinstance(plain, LogProgress)
-    assert (plain.verbose, plain.github) == (False, False)
-
-
-def test_the_environment_sets_the_default_level_and_the_flags_win():
-    assert isinstance(make_progress(_args(), {"MLGATE_LOG_LEVEL": "quiet"}), NoProgress)
-    loud = make_progress(_args("--verbose"), {"MLGATE_LOG_LEVEL": "quiet"})
-    assert isinstance(loud, LogProgress)
-    assert loud.verbose
-    assert make_progress(_args(), {"MLGATE_LOG_LEVEL": "verbose"}).verbose  # type: ignore[attr-defined]
-
-
 def test_check_logs_each_phase_on_stderr_when_not_a_terminal(tmp_path, monkeypatch, capsys):
-    from tests.commands.test_matrix import make_repo
+    from tests.commands.matrix_repo import make_repo
 
     monkeypatch.chdir(make_repo(tmp_path, allow_missing=True))
     monkeypatch.setenv("MLGATE_LOG_LEVEL", "normal")
@@ -167,17 +142,3 @@ def test_measuring_commands_take_quiet_verbose_and_search_budget(command):
 def test_optimize_takes_quiet_and_search_budget():
     args = build_parser().parse_args(["optimize", "m.onnx", "--quiet", "--search-budget", "30"])
     assert (args.quiet, args.budget_seconds) == (True, 30.0)
-
-
-def test_the_action_logs_by_its_log_level_input():
-    from mlgate.action import _progress, read_inputs
-
-    env = {"GITHUB_ACTIONS": "true"}
-    assert isinstance(_progress(read_inputs({"INPUT_LOG_LEVEL": "quiet"}), env), NoProgress)
-    verbose = _progress(read_inputs({"INPUT_LOG_LEVEL": "verbose"}), env)
-    assert isinstance(verbose, LogProgress)
-    # no ::group:: in the Action: it runs inside ::stop-commands::, where groups are inert
-    assert (verbose.verbose, verbose.github) == (True, False)
-    normal = _progress(read_inputs({}), env)
-    assert isinstance(normal, LogProgress)
-    assert normal.verbose is False

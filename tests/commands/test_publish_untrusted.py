@@ -19,7 +19,7 @@ from mlgate.github.context import RunContext, WorkflowRun
 from mlgate.github.publish import GitHubApi
 from mlgate.results.schema import ModelChange
 from mlgate.results.store import dumps
-from tests.commands.test_publish_mode import HEAD, zipped
+from tests.commands.test_publish import HEAD, zipped
 from tests.github.actions_runtime import git
 from tests.github.server import FakeGitHub, Served
 from tests.render.sample import sample_results

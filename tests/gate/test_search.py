@@ -1,7 +1,7 @@
-"""A bill users accept: the variant search takes what is left of a 180 s bill per model and
-target (with a floor, and a note on what it skipped), an Action input and a CLI flag set it
-or turn it off, a search result is reused from the cache, and `mlgate plan` loads no model
-runtime. Real models and real searches; no timing asserts."""
+"""gate.search: the variant search within a gate run: a note on what it skipped for time, a
+flag that sets it, a result reused from the cache, and `mlgate plan` loads no model runtime.
+The budget split is tested in gate/test_budget.py, the Action input in test_action.py. Real
+models and real searches; no timing asserts."""
 
 from __future__ import annotations
 
@@ -13,60 +13,21 @@ from pathlib import Path
 
 import pytest
 
-from mlgate.action import read_inputs
 from mlgate.bench.session import Target, runtime_limits
 from mlgate.cli import main
-from mlgate.config import Config, OptimizeConfig
-from mlgate.errors import ConfigError
+from mlgate.config import OptimizeConfig
 from mlgate.gate import search as variant_search
-from mlgate.gate.budget import search_budget, search_wanted, target_seconds
-from mlgate.gate.request import GateRequest
 from mlgate.model.load import load_model
 from mlgate.optimize.run import OptimizeJob
 from mlgate.progress import LogProgress
 from mlgate.results import search_cache
-from tests.commands.test_matrix import make_repo
+from tests.commands.matrix_repo import make_repo
 from tests.github.actions_runtime import DEMO
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# ---- the budget split ------------------------------------------------------------------------
-
-
-def test_by_default_the_search_takes_what_is_left_of_the_bill():
-    config = OptimizeConfig()
-    assert config.bill_seconds == 180
-    assert config.search_seconds(25.0) == 155.0
-    assert config.search_seconds(0.0) == 180.0
-
-
-def test_a_slow_model_still_gets_the_floor():
-    assert OptimizeConfig().search_seconds(170.0) == 20.0
-    assert OptimizeConfig(min_budget_seconds=5).search_seconds(179.0) == 5.0
-
-
-def test_an_explicit_budget_is_kept_whatever_measuring_took():
-    assert OptimizeConfig(budget_seconds=60).search_seconds(170.0) == 60.0
-
-
-def test_the_flag_overrides_the_config_and_zero_turns_the_search_off(monkeypatch):
-    monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
-    config = Config()
-    assert search_budget(config, GateRequest("a", "b", search_budget=45), 100.0) == 45.0
-    assert search_budget(config, GateRequest("a", "b"), 100.0) == 80.0
-    assert search_wanted(config, GateRequest("a", "b"))
-    assert not search_wanted(config, GateRequest("a", "b", search_budget=0))
-    off = config.model_copy(update={"optimize": OptimizeConfig(budget_seconds=0)})
-    assert not search_wanted(off, GateRequest("a", "b"))
-
-
-def test_a_default_run_is_expected_to_cost_the_bill_per_model_and_target(monkeypatch):
-    monkeypatch.setenv("MLGATE_OPTIMIZE", "1")
-    config = Config()
-    assert target_seconds(config, GateRequest("a", "b")) == 180.0
-    assert target_seconds(config, GateRequest("a", "b", search_budget=0)) == 30.0
-    assert target_seconds(config, GateRequest("a", "b", search_budget=10)) == 40.0
+# ---- the search's note --------------------------------------------------------------------------
 
 
 def test_the_note_says_what_the_search_skipped_for_time_and_how_to_give_it_more():
@@ -78,27 +39,6 @@ def test_the_note_says_what_the_search_skipped_for_time_and_how_to_give_it_more(
 
 
 # ---- the flag and the input -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(("text", "expected"), [("", None), ("0", 0.0), ("45", 45.0)])
-def test_the_action_input_sets_the_search_budget(text, expected):
-    assert read_inputs({"INPUT_SEARCH_BUDGET_SECONDS": text}).search_budget == expected
-
-
-@pytest.mark.parametrize("text", ["soon", "-1", "1e9"])
-def test_a_bad_search_budget_input_is_one_line(text):
-    with pytest.raises(ConfigError, match="search_budget_seconds"):
-        read_inputs({"INPUT_SEARCH_BUDGET_SECONDS": text})
-
-
-def test_the_action_reads_log_level_and_cache_dir():
-    inputs = read_inputs({"INPUT_LOG_LEVEL": "verbose", "INPUT_CACHE_DIR": "off"})
-    assert inputs.log_level == "verbose"
-    assert inputs.cache_dir == ""
-    assert read_inputs({}).log_level == "normal"
-    assert read_inputs({}).cache_dir == ".mlgate-cache"
-    with pytest.raises(ConfigError, match="log_level"):
-        read_inputs({"INPUT_LOG_LEVEL": "loud"})
 
 
 @pytest.mark.parametrize("value", ["-5", "soon"])

@@ -10,6 +10,7 @@ from mlgate.github.checks import (
     MESSAGE_LIMIT,
     TITLE_LIMIT,
     annotations,
+    conclusion,
     status_state,
     title,
 )
@@ -111,3 +112,43 @@ def test_commit_status_states():
         "failure",
         "success",
     ]
+
+
+# The check's conclusion from the run's verdict, `fail_on` and `on_inconclusive`.
+_DEFAULTS_REPORT = RunReport(
+    SCHEMA_VERSION, "mlgate-run", "2026-11-23T00:00:00+00:00", "pass", RunContextInfo(), "defaults"
+)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "fail_on", "expected"),
+    [
+        ("pass", "regression", "success"),
+        ("neutral", "regression", "neutral"),
+        ("fail", "regression", "failure"),
+        ("error", "regression", "failure"),
+        ("fail", "error", "neutral"),
+        ("error", "error", "failure"),
+        ("fail", "never", "neutral"),
+    ],
+)
+def test_check_conclusion(verdict, fail_on, expected):
+    report = dataclasses.replace(_DEFAULTS_REPORT, verdict=verdict)
+    assert conclusion(report, fail_on) == expected
+
+
+@pytest.mark.parametrize(
+    ("on_inconclusive", "fail_on", "expected"),
+    [
+        ("neutral", "regression", "neutral"),  # the default: undecided is not a pass
+        ("pass", "regression", "success"),
+        ("fail", "regression", "failure"),
+        ("fail", "error", "neutral"),  # only errors fail the check: undecided is no error
+        ("fail", "never", "neutral"),
+    ],
+)
+def test_an_undecided_run_reaches_the_check_as_configured(on_inconclusive, fail_on, expected):
+    report = dataclasses.replace(
+        _DEFAULTS_REPORT, verdict="inconclusive", on_inconclusive=on_inconclusive
+    )
+    assert conclusion(report, fail_on) == expected

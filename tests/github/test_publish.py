@@ -185,33 +185,3 @@ def test_a_create_answered_too_slowly_is_reconciled_not_repeated(github):
     published = api.upsert_comment(7, body("once"), MARKER)
     assert published.comment_action == "created"
     assert len(github.comments_on(7)) == 1
-
-
-def test_where_checks_are_not_permitted_a_commit_status_is_set(github, tmp_path):
-    from mlgate.gate.action_io import ActionInputs
-    from mlgate.gate.github_report import publish_report
-    from mlgate.github.context import RunContext
-    from tests.render.test_run_comment import run as run_report
-
-    report = run_report(verdict="neutral")
-    context = RunContext(
-        event="pull_request",
-        repository=github.repository,
-        api_url=github.base_url,
-        server_url="https://github.example.invalid",
-        workspace=tmp_path,
-        sha="m" * 40,
-        actor="octocat",
-        run_id="1",
-        run_attempt="1",
-        default_branch="main",
-        token="no-checks-token",
-    )
-    published = publish_report(
-        report, "body", ActionInputs(), context, api_for(github, token="no-checks-token")
-    )
-    assert published.status_posted
-    (status,) = github.statuses
-    assert status["sha"] == report.context.head_sha
-    assert (status["state"], status["context"]) == ("success", "ml-efficiency-gate")
-    assert "checks: write" in published.warnings[0]

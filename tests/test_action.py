@@ -1,5 +1,5 @@
-"""The Action's inputs: parsed from INPUT_* like the runner passes them; bad values are one
-clear error naming the input."""
+"""action: the Action's front end. Its inputs are parsed from INPUT_* like the runner passes
+them; bad values are one clear error naming the input; its progress follows `log_level`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 
 from mlgate.action import main, read_inputs
 from mlgate.errors import ConfigError
+from mlgate.progress import LogProgress, NoProgress
 
 
 def test_inputs_are_parsed():
@@ -49,3 +50,38 @@ def test_a_bad_input_is_one_line_exit_2_and_an_annotation(capsys):
     assert captured.err.count("\n") == 1
     assert captured.err.startswith("mlgate: error: input fail_on")
     assert captured.out.startswith("::error title=mlgate::input fail_on")
+
+
+@pytest.mark.parametrize(("text", "expected"), [("", None), ("0", 0.0), ("45", 45.0)])
+def test_the_action_input_sets_the_search_budget(text, expected):
+    assert read_inputs({"INPUT_SEARCH_BUDGET_SECONDS": text}).search_budget == expected
+
+
+@pytest.mark.parametrize("text", ["soon", "-1", "1e9"])
+def test_a_bad_search_budget_input_is_one_line(text):
+    with pytest.raises(ConfigError, match="search_budget_seconds"):
+        read_inputs({"INPUT_SEARCH_BUDGET_SECONDS": text})
+
+
+def test_the_action_reads_log_level_and_cache_dir():
+    inputs = read_inputs({"INPUT_LOG_LEVEL": "verbose", "INPUT_CACHE_DIR": "off"})
+    assert inputs.log_level == "verbose"
+    assert inputs.cache_dir == ""
+    assert read_inputs({}).log_level == "normal"
+    assert read_inputs({}).cache_dir == ".mlgate-cache"
+    with pytest.raises(ConfigError, match="log_level"):
+        read_inputs({"INPUT_LOG_LEVEL": "loud"})
+
+
+def test_the_action_logs_by_its_log_level_input():
+    from mlgate.action import _progress, read_inputs
+
+    env = {"GITHUB_ACTIONS": "true"}
+    assert isinstance(_progress(read_inputs({"INPUT_LOG_LEVEL": "quiet"}), env), NoProgress)
+    verbose = _progress(read_inputs({"INPUT_LOG_LEVEL": "verbose"}), env)
+    assert isinstance(verbose, LogProgress)
+    # no ::group:: in the Action: it runs inside ::stop-commands::, where groups are inert
+    assert (verbose.verbose, verbose.github) == (True, False)
+    normal = _progress(read_inputs({}), env)
+    assert isinstance(normal, LogProgress)
+    assert normal.verbose is False
