@@ -88,3 +88,10 @@ def test_a_folder_outside_the_checkout_is_always_ours(repo, tmp_path):
 
 def test_off_is_no_cache(repo):
     assert trusted_cache_dir(repo, "", _head(repo), Notes()) is None
+
+
+def test_a_head_that_is_not_here_means_no_cache_not_an_error(repo):
+    """A shallow checkout without the head: the check itself says fetch-depth: 0."""
+    notes = Notes()
+    assert trusted_cache_dir(repo, ".mlgate-cache", "e1" * 20, notes) is None
+    assert "cannot be listed" in notes.lines[0]

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from mlgate import git
+from mlgate.errors import MlgateError
 from mlgate.progress import Progress
 
 
@@ -40,9 +41,12 @@ def _untrusted(workspace: Path, folder: Path, name: str, head: str) -> str | Non
         path = path / part
         if path.is_symlink():
             return f"{name} passes through a symbolic link ({part})"
-    committed = git.run_git(
-        "ls-tree", "-r", "--name-only", head, "--", inside.as_posix() or ".", cwd=workspace
-    )
+    try:
+        committed = git.run_git(
+            "ls-tree", "-r", "--name-only", head, "--", inside.as_posix() or ".", cwd=workspace
+        )
+    except MlgateError:  # e.g. a shallow checkout without the head: the check says so itself
+        return f"what the head commit holds under {name} cannot be listed"
     if committed.strip():
         return (
             f"{name} holds files committed to the repository, which a pull request could "
