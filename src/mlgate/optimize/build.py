@@ -12,7 +12,7 @@ import shutil
 import tempfile
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -100,7 +100,7 @@ def _working_directory(folder: str) -> Iterator[None]:
         os.chdir(previous)
 
 
-def _quiet() -> None:
+def quiet() -> None:
     """The quantizer and optimizers log and print freely; the child's output goes nowhere."""
     logging.getLogger().setLevel(logging.ERROR)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -116,14 +116,20 @@ def _child(
     context: PassContext,
     require_change: bool,
 ) -> None:
-    _quiet()
+    quiet()
     try:
         reason = apply_recipe(source, destination, recipe, context, require_change)
         channel.snapshot(("skipped", reason) if reason else ("built", ""))
     except BaseException as exc:  # a pass's own failure: recorded, not raised
-        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-        where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-        channel.snapshot(("failed", _one_line(f"{type(exc).__name__}: {exc}") + where))
+        channel.snapshot(failure(exc))
+
+
+def failure(exc: BaseException) -> tuple[str, str]:
+    """A child's exception as its ("failed", reason) message: one line, and where it was
+    raised."""
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
+    return ("failed", _one_line(f"{type(exc).__name__}: {exc}") + where)
 
 
 def build(
@@ -135,26 +141,42 @@ def build(
     require_change: bool = True,
 ) -> Built:
     """Apply the recipe in an isolated child (the gate's runner) with a time limit."""
+    return build_in_child(
+        _child,
+        (source, destination, recipe, context, require_change),
+        destination,
+        timeout,
+        (f"building {recipe.name}", "the pass"),
+        _PRELOAD,
+    )
+
+
+def build_in_child(
+    child: Callable[..., None],
+    args: tuple[object, ...],
+    destination: Path,
+    timeout: float,
+    names: tuple[str, str],
+    preload: tuple[str, ...],
+) -> Built:
+    """Run `child(channel, *args)` in the isolated runner with a time limit; its last
+    ("built" | "skipped" | "failed", reason) message is the result. `names`: what the
+    progress calls the step, and what crashed when the child dies."""
+    step, builder = names
     started = time.monotonic()
     messages: list[tuple[str, str]] = []
     try:
         run_isolated(
-            _child,
-            (source, destination, recipe, context, require_change),
-            ChildLimits(timeout),
-            f"building {recipe.name}",
-            NoProgress(),
-            messages.append,
-            _PRELOAD,
+            child, args, ChildLimits(timeout), step, NoProgress(), messages.append, preload
         )
     except IsolationError as exc:
         seconds = time.monotonic() - started
         if exc.cause == "timeout":
             return Built("failed", None, f"timed out after {timeout:.0f} s (killed)", seconds)
-        return Built("failed", None, f"the pass crashed ({exc.how or exc})", seconds)
+        return Built("failed", None, f"{builder} crashed ({exc.how or exc})", seconds)
     seconds = time.monotonic() - started
     if not messages:
-        return Built("failed", None, "the pass ended without a result", seconds)
+        return Built("failed", None, f"{builder} ended without a result", seconds)
     status, reason = messages[-1]
     if status == "built":
         return Built("built", destination, "", seconds)

@@ -10,8 +10,6 @@ child with a time limit, like every pass (optimize/build.py)."""
 
 from __future__ import annotations
 
-import time
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,10 +19,9 @@ import numpy as np
 import onnx
 
 from mlgate.bench.inputs import Batch
-from mlgate.isolation import ChildChannel, ChildLimits, IsolationError, run_isolated
-from mlgate.optimize.build import Built, _one_line, _quiet
+from mlgate.isolation import ChildChannel
+from mlgate.optimize.build import Built, build_in_child, failure, quiet
 from mlgate.optimize.model_contents import op_counts
-from mlgate.progress import NoProgress
 
 LOWER_IS_BETTER = ("mse", "mae")
 _PRELOAD: tuple[str, ...] = ()  # not in the forkserver: OpenVINO starts threads
@@ -110,14 +107,12 @@ def _child(
     calibration: Sequence[dict[str, np.ndarray]],
     control: AccuracyControl | None,
 ) -> None:
-    _quiet()
+    quiet()
     try:
         quantize(source, destination, calibration, control)
         channel.snapshot(("built", "") if destination.is_file() else ("failed", "wrote no model"))
     except BaseException as exc:  # NNCF's own failure: recorded, not raised
-        last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
-        where = f" ({Path(last[0].filename).name}:{last[0].lineno})" if last else ""
-        channel.snapshot(("failed", _one_line(f"{type(exc).__name__}: {exc}") + where))
+        channel.snapshot(failure(exc))
 
 
 def build_int8(
@@ -130,25 +125,11 @@ def build_int8(
     """NNCF int8 in the isolated child with a time limit."""
     if not calibration:
         return Built("skipped", None, "no calibration inputs")
-    started = time.monotonic()
-    messages: list[tuple[str, str]] = []
-    try:
-        run_isolated(
-            _child,
-            (source, destination, calibration, control),
-            ChildLimits(timeout),
-            "quantizing with NNCF",
-            NoProgress(),
-            messages.append,
-            _PRELOAD,
-        )
-    except IsolationError as exc:
-        seconds = time.monotonic() - started
-        if exc.cause == "timeout":
-            return Built("failed", None, f"timed out after {timeout:.0f} s (killed)", seconds)
-        return Built("failed", None, f"NNCF crashed ({exc.how or exc})", seconds)
-    seconds = time.monotonic() - started
-    status, reason = messages[-1] if messages else ("failed", "NNCF ended without a result")
-    if status == "built":
-        return Built("built", destination, "", seconds)
-    return Built("failed", None, reason, seconds)
+    return build_in_child(
+        _child,
+        (source, destination, calibration, control),
+        destination,
+        timeout,
+        ("quantizing with NNCF", "NNCF"),
+        _PRELOAD,
+    )
